@@ -1,0 +1,107 @@
+"""The `workbench` command: open the app, or validate / report / make sample data from the shell.
+
+``workbench [PATH...]`` opens the app (on the bundled sample data when no PATH is given);
+``workbench validate|report|sample ...`` are scriptable commands whose exit status a CI job
+can use: 0 clean, 1 problems found but the data is usable, 2 unusable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from workbench import __version__
+from workbench.cli_options import data_options
+from workbench.commands.report import report
+from workbench.commands.sample import sample
+from workbench.io import LoadOptions, load
+from workbench.io.problems import FileReport, Severity
+
+SUBCOMMANDS = ("validate", "report", "sample", "open")
+
+
+class DefaultToOpen(click.Group):
+    """A group whose first argument may be a data path: then it means ``workbench open PATH...``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultToOpen, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+def cli() -> None:
+    """Retention Workbench: cohorts, the retention formula broken down, churn, NPS and CLTV.
+
+    \b
+    workbench [PATH...]          open the app (no PATH: the bundled sample data)
+    workbench validate PATH...   check files and list every problem
+    workbench report PATH...     print the numbers as a table, CSV, Markdown or JSON
+    workbench sample DIR         write a realistic, seeded sample data set
+
+    Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
+    """
+
+
+def print_reports(reports: list[FileReport], out=None) -> None:
+    """Human-readable validation summary; values from files are already made printable."""
+    out = out or click.get_text_stream("stdout")
+    for rep in reports:
+        if rep.kind:
+            cols = ", ".join(f"{role}={col}" for role, col in rep.columns.items())
+            click.echo(f"{rep.path}: {rep.kind} ({rep.format}); rows read {rep.rows_read:,}, "
+                       f"kept {rep.rows_kept:,}, dropped {rep.rows_read - rep.rows_kept:,}", file=out)
+            click.echo(f"  columns: {cols}", file=out)
+        else:
+            click.echo(f"{rep.path}: not usable", file=out)
+        for problem in rep.problems:
+            label = {Severity.NOTE: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}[problem.severity]
+            where = [f"column '{problem.column}'"] if problem.column else []
+            if problem.row is not None:
+                where.append(f"row {problem.row:,}")
+            click.echo(f"  {label} [{problem.code}]" + (f" ({', '.join(where)})" if where else "")
+                       + f": {problem.message}", file=out)
+            click.echo(f"    fix: {problem.fix}", file=out)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@data_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> None:
+    """Check data files: rows read and kept, and each problem with its file, column, row and fix."""
+    result = load(list(paths), load_options)
+    if fmt == "json":
+        click.echo(json.dumps({"exit_status": result.exit_status,
+                               "files": [r.to_dict() for r in result.reports]}, indent=2))
+    else:
+        print_reports(result.reports)
+        status = result.exit_status
+        click.echo({0: "OK: no problems found.", 1: "Problems found; the rows listed above are dropped, "
+                    "the rest is usable.", 2: "Unusable: fix the errors above."}[status])
+    sys.exit(result.exit_status)
+
+
+@cli.command(name="open")
+@click.argument("paths", nargs=-1)
+@data_options
+def open_app(paths: tuple[str, ...], load_options: LoadOptions) -> None:
+    """Open the app on PATH... (default: the bundled sample data)."""
+    from workbench.ui.app import run_app
+
+    run_app(list(paths), load_options)
+
+
+cli.add_command(sample)
+cli.add_command(report)
+
+
+def main() -> None:
+    cli(prog_name="workbench")
+
+
+if __name__ == "__main__":
+    main()

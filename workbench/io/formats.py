@@ -1,0 +1,250 @@
+"""Finding input files and reading them with polars' own readers.
+
+Each supported format maps to a polars reader; lazy scans are used where polars has one
+(CSV, Parquet, NDJSON, Arrow IPC) so large files are never read twice into memory. The
+first bytes of a file are checked against what its extension promises, so a Parquet file
+renamed to ``.csv`` (or a text file renamed to ``.parquet``) gets a clear message rather
+than a reader's stack trace.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from workbench.io.problems import Problem, Severity
+
+# extension (lower case, longest first) -> format name
+EXTENSIONS: dict[str, str] = {
+    ".csv.gz": "csv",
+    ".tsv.gz": "tsv",
+    ".txt.gz": "csv",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "ndjson",
+    ".ndjson": "ndjson",
+    ".json": "ndjson",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".arrow": "ipc",
+    ".ipc": "ipc",
+    ".feather": "ipc",
+    ".arrows": "ipc_stream",
+}
+
+FORMAT_NAMES = {
+    "csv": "CSV",
+    "tsv": "TSV",
+    "parquet": "Parquet",
+    "ndjson": "JSON lines",
+    "excel": "Excel (.xlsx)",
+    "ipc": "Arrow IPC",
+    "ipc_stream": "Arrow IPC stream",
+}
+
+
+class InputError(Exception):
+    """A file that cannot be read at all; carries the problem to show."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.describe())
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's rows as polars sees them, before any column is interpreted."""
+
+    path: str
+    format: str
+    frame: pl.LazyFrame
+
+
+def expand_paths(specs: list[str]) -> tuple[list[str], list[Problem]]:
+    """Turn file names, directories and glob patterns into a sorted list of files."""
+    files: list[str] = []
+    problems: list[Problem] = []
+    for spec in specs:
+        if any(ch in spec for ch in "*?["):
+            matched = sorted(p for p in glob.glob(spec, recursive=True) if os.path.isfile(p))
+            if not matched:
+                problems.append(
+                    Problem("no_match", Severity.ERROR, spec, "no file matches this pattern",
+                            "check the pattern, and quote it so the shell does not expand it first")
+                )
+            files.extend(matched)
+        elif os.path.isdir(spec):
+            inside = sorted(
+                str(p) for p in Path(spec).iterdir() if p.is_file() and format_from_name(str(p)) is not None
+            )
+            if not inside:
+                problems.append(
+                    Problem("empty_dir", Severity.ERROR, spec, "this folder holds no data file we can read",
+                            "point to CSV, TSV, Parquet, JSON lines, Excel or Arrow files")
+                )
+            files.extend(inside)
+        elif not os.path.exists(spec):
+            problems.append(
+                Problem("not_found", Severity.ERROR, spec, "no such file",
+                        "check the path (it is relative to the current folder)")
+            )
+        else:
+            files.append(spec)
+    # keep order, drop repeats
+    seen: set[str] = set()
+    unique = [f for f in files if not (f in seen or seen.add(f))]
+    return unique, problems
+
+
+def format_from_name(path: str) -> str | None:
+    lower = path.lower()
+    for ext in sorted(EXTENSIONS, key=len, reverse=True):
+        if lower.endswith(ext):
+            return EXTENSIONS[ext]
+    return None
+
+
+def sniff(head: bytes) -> str | None:
+    """What the first bytes of a file say it is: a format name, 'gzip', 'zip', 'binary' or 'text'."""
+    if not head:
+        return None
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"ARROW1"):
+        return "ipc"
+    if head.startswith(b"\xff\xff\xff\xff"):
+        return "ipc_stream"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if b"\x00" in head:
+        return "binary"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{"):
+        return "json"
+    return "text"
+
+
+_COMPATIBLE = {
+    "csv": {"text", "gzip"},
+    "tsv": {"text", "gzip"},
+    "ndjson": {"json", "text"},
+    "parquet": {"parquet"},
+    "excel": {"zip"},
+    "ipc": {"ipc", "ipc_stream"},
+    "ipc_stream": {"ipc_stream", "ipc"},
+}
+
+_SNIFF_TO_FORMAT = {
+    "parquet": "parquet",
+    "ipc": "ipc",
+    "ipc_stream": "ipc_stream",
+    "zip": "excel",
+    "json": "ndjson",
+    "text": "csv",
+}
+
+
+def detect_format(path: str) -> str:
+    """The format to read a file with, from its extension checked against its first bytes."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        raise InputError(
+            Problem("unreadable", Severity.ERROR, path, f"cannot open the file ({exc.strerror})",
+                    "check the path and that you may read it")
+        ) from None
+    if size == 0:
+        raise InputError(Problem("empty_file", Severity.ERROR, path, "the file is empty (0 bytes)",
+                                 "export the data again; the file holds nothing"))
+    by_name = format_from_name(path)
+    seen = sniff(head)
+    if by_name is None:
+        guessed = _SNIFF_TO_FORMAT.get(seen or "")
+        if guessed is None:
+            raise InputError(
+                Problem("unknown_format", Severity.ERROR, path,
+                        "the file's type is unknown (no known extension, and its bytes are not text)",
+                        "give it an extension: .csv, .tsv, .parquet, .jsonl, .xlsx or .arrow")
+            )
+        return guessed
+    if seen not in _COMPATIBLE[by_name]:
+        actually = {
+            "parquet": "a Parquet file", "ipc": "an Arrow IPC file", "ipc_stream": "an Arrow IPC stream",
+            "zip": "a zip archive (an Excel workbook?)", "gzip": "gzip-compressed",
+            "binary": "binary data", "json": "JSON text", "text": "plain text",
+        }.get(seen or "", "something else")
+        raise InputError(
+            Problem("wrong_format", Severity.ERROR, path,
+                    f"the extension says {FORMAT_NAMES[by_name]}, but the content is {actually}",
+                    "rename the file to match its content, or export it again in the right format")
+        )
+    return by_name
+
+
+def scan(path: str, fmt: str) -> pl.LazyFrame:
+    """Read one file with polars; text formats keep every value as a string (ids like 00042 stay as written)."""
+    if fmt in ("csv", "tsv"):
+        sep = "\t" if fmt == "tsv" else _guess_separator(path)
+        return pl.scan_csv(path, separator=sep, infer_schema=False, encoding="utf8-lossy",
+                           truncate_ragged_lines=False)
+    if fmt == "parquet":
+        return pl.scan_parquet(path)
+    if fmt == "ndjson":
+        return pl.scan_ndjson(path, infer_schema_length=10_000)
+    if fmt == "ipc":
+        return pl.scan_ipc(path)
+    if fmt == "ipc_stream":
+        return pl.read_ipc_stream(path).lazy()
+    if fmt == "excel":
+        return pl.read_excel(path, engine="calamine").lazy()
+    raise ValueError(f"unknown format {fmt}")
+
+
+def _guess_separator(path: str) -> str:
+    """Comma unless the header line clearly uses semicolons or tabs (common in European exports)."""
+    import gzip
+
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            header = fh.readline()
+    except OSError:
+        return ","
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def read_raw(path: str) -> RawTable:
+    """Detect the format and scan the file; raise :class:`InputError` when that is impossible."""
+    fmt = detect_format(path)
+    try:
+        frame = scan(path, fmt)
+        frame.collect_schema()  # forces the header / footer to be read now
+    except InputError:
+        raise
+    except Exception as exc:  # polars raises many exception types for malformed files
+        raise InputError(_reader_problem(path, fmt, exc)) from None
+    return RawTable(path=path, format=fmt, frame=frame)
+
+
+def _reader_problem(path: str, fmt: str, exc: Exception) -> Problem:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, pl.exceptions.NoDataError) or "empty" in text.lower():
+        return Problem("empty_file", Severity.ERROR, path, "the file holds no data",
+                       "export the data again; the file holds no header and no rows")
+    return Problem("unreadable", Severity.ERROR, path,
+                   f"polars could not read it as {FORMAT_NAMES.get(fmt, fmt)} ({text[:160]})",
+                   "check that the file is complete and really is in this format")

@@ -1,0 +1,300 @@
+"""Load files into canonical frames, checking every row and saying what was dropped and why.
+
+Canonical columns (what :mod:`workbench.metrics` relies on):
+
+* events:        ``customer_id`` (str), ``ts`` (datetime), optional ``revenue`` (f64), ``segment`` (str),
+                 plus the file's other columns unchanged;
+* subscriptions: ``customer_id``, ``start``, ``end`` (null = still a customer), optional ``revenue``
+                 (MRR), ``segment``;
+* nps:           ``customer_id``, ``ts``, ``score`` (Int8, 0–10), optional ``comment``, ``segment``.
+
+Times are naive wall-clock datetimes in the zone chosen with ``tz`` (see :mod:`workbench.io.parse`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import polars as pl
+
+from workbench.io.columns import ColumnError, ColumnMap, map_columns
+from workbench.io.formats import FORMAT_NAMES, InputError, expand_paths, read_raw
+from workbench.io.parse import as_text, parse_number, parse_time
+from workbench.io.problems import FileReport, Problem, Severity
+from workbench.io.text import printable
+
+ROW = "__row"
+
+ProgressCallback = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to read the files: forced kind and columns, time zone, and what 'now' is."""
+
+    kind: str | None = None
+    id: str | None = None
+    time: str | None = None
+    start: str | None = None
+    end: str | None = None
+    score: str | None = None
+    revenue: str | None = None
+    tz: str = "UTC"
+    now: datetime | None = None  # wall-clock time in tz; default: the real current time
+    drop_duplicates: bool = False
+
+    def overrides(self) -> dict[str, str | None]:
+        return {"id": self.id, "time": self.time, "start": self.start, "end": self.end,
+                "score": self.score, "revenue": self.revenue}
+
+
+@dataclass
+class Dataset:
+    """All loaded rows of one kind, in canonical columns."""
+
+    kind: str
+    frame: pl.DataFrame
+    files: list[FileReport]
+    tz: str
+
+    @property
+    def has_revenue(self) -> bool:
+        return "revenue" in self.frame.columns and self.frame["revenue"].null_count() < self.frame.height
+
+    def lazy(self) -> pl.LazyFrame:
+        return self.frame.lazy()
+
+
+@dataclass
+class LoadResult:
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+    reports: list[FileReport] = field(default_factory=list)
+
+    @property
+    def exit_status(self) -> int:
+        return int(max((r.severity for r in self.reports), default=Severity.NOTE))
+
+
+def load(paths: list[str], options: LoadOptions | None = None,
+         progress: ProgressCallback | None = None) -> LoadResult:
+    """Read, check and combine every file; never raises for bad input (problems go in the reports)."""
+    options = options or LoadOptions()
+    result = LoadResult()
+    try:
+        ZoneInfo(options.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        result.reports.append(FileReport(path="--tz", problems=[Problem(
+            "bad_timezone", Severity.ERROR, "--tz", f"'{printable(options.tz)}' is not a known time zone",
+            "use an IANA name such as UTC, Europe/Paris or America/New_York")]))
+        return result
+    files, path_problems = expand_paths(paths)
+    for problem in path_problems:
+        result.reports.append(FileReport(path=problem.file, problems=[problem]))
+    frames: dict[str, list[pl.DataFrame]] = {}
+    for number, path in enumerate(files):
+        if progress:
+            progress(f"reading {path}", number / max(len(files), 1))
+        report, frame = load_file(path, options)
+        result.reports.append(report)
+        if frame is not None and report.kind:
+            frames.setdefault(report.kind, []).append(frame)
+    for kind, parts in frames.items():
+        combined = pl.concat(parts, how="diagonal_relaxed") if len(parts) > 1 else parts[0]
+        result.datasets[kind] = Dataset(kind=kind, frame=combined,
+                                        files=[r for r in result.reports if r.kind == kind], tz=options.tz)
+    if progress:
+        progress("done", 1.0)
+    return result
+
+
+def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame | None]:
+    """One file: its report, and its canonical rows (None when unusable)."""
+    report = FileReport(path=path)
+    try:
+        raw = read_raw(path)
+        report.format = FORMAT_NAMES[raw.format]
+        schema = raw.frame.collect_schema()
+        cmap = map_columns(path, list(schema.names()), options.kind, options.overrides())
+    except InputError as exc:
+        report.problems.append(exc.problem)
+        return report, None
+    except ColumnError as exc:
+        report.problems.extend(exc.problems)
+        return report, None
+    report.kind = cmap.kind
+    report.columns = dict(cmap.roles)
+    report.problems.extend(cmap.warnings)
+    try:
+        parsed = _parse(raw.frame, schema, cmap, options).collect(engine="streaming")
+    except Exception as exc:  # a malformed body (ragged CSV, bad UTF-8 in a binary column, ...)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        report.problems.append(Problem(
+            "unreadable", Severity.ERROR, path, f"the file could not be read to the end ({printable(first, 160)})",
+            "check that every line has the same number of fields and the file is not truncated"))
+        return report, None
+    report.rows_read = parsed.height
+    if parsed.height == 0:
+        report.problems.append(Problem("no_rows", Severity.ERROR, path, "the file has a header but no rows",
+                                       "export the data again; there is nothing to analyse"))
+        return report, None
+    keep = _check(parsed, cmap, options, report)
+    clean = parsed.filter(keep).drop([c for c in parsed.columns if c.startswith("__")])
+    report.rows_kept = clean.height
+    if clean.height == 0:
+        report.problems.append(Problem("no_usable_rows", Severity.ERROR, path,
+                                       "every row has a problem, so nothing is left to analyse",
+                                       "fix the problems listed above, or point the options at the right columns"))
+        return report, None
+    return report, clean
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions) -> pl.LazyFrame:
+    """Canonical typed columns plus ``__raw_<role>`` copies, so checks can tell 'missing' from 'unreadable'."""
+    roles = cmap.roles
+    source_cols = list(schema.names())
+    exprs: list[pl.Expr] = [pl.col(ROW)]
+    raw_exprs: list[pl.Expr] = []
+    for role, col in roles.items():
+        dtype = schema[col]
+        raw_exprs.append(as_text(col, dtype).alias(f"__raw_{role}"))
+        if role == "id":
+            exprs.append(as_text(col, dtype).alias("customer_id"))
+        elif role in ("time", "start", "end"):
+            name = {"time": "ts", "start": "start", "end": "end"}[role]
+            exprs.append(parse_time(col, dtype, options.tz).alias(name))
+        elif role == "score":
+            exprs.append(parse_number(col, dtype).alias("__score_f"))
+        elif role == "revenue":
+            exprs.append(parse_number(col, dtype).alias("revenue"))
+        elif role in ("comment", "segment"):
+            exprs.append(as_text(col, dtype).alias(role))
+    used = set(roles.values())
+    canonical_names = {"customer_id", "ts", "start", "end", "revenue", "score", "comment", "segment"}
+    extras = [pl.col(c) for c in source_cols if c not in used and c not in canonical_names and cmap.kind == "events"]
+    dup_key = pl.struct([pl.col(c) for c in source_cols]).is_first_distinct().not_().alias("__duplicate")
+    return frame.with_row_index(ROW, offset=1).select(exprs + extras + raw_exprs + [dup_key])
+
+
+# ---------------------------------------------------------------- checks
+
+
+@dataclass(frozen=True)
+class _Check:
+    code: str
+    role: str | None
+    bad: pl.Expr
+    severity: Severity
+    message: str  # may use {n} and {example}
+    fix: str
+
+
+def _checks(cmap: ColumnMap, options: LoadOptions, now: datetime) -> list[_Check]:
+    roles = cmap.roles
+    iso = "write dates as ISO 8601 (2024-03-31, 2024-03-31T14:05:00+02:00) or epoch seconds"
+    checks = [
+        _Check("null_id", "id", pl.col("customer_id").is_null() | (pl.col("customer_id") == ""), Severity.WARNING,
+               "{n} rows have no customer id; they are dropped", "fill in the id, or remove those rows"),
+    ]
+    time_roles = [("time", "ts")] if cmap.kind in ("events", "nps") else [("start", "start")]
+    for role, name in time_roles:
+        checks += [
+            _Check("missing_date", role, pl.col(f"__raw_{role}").is_null() | (pl.col(f"__raw_{role}") == ""),
+                   Severity.WARNING, "{n} rows have no date; they are dropped", "fill in the date, or remove those rows"),
+            _Check("bad_date", role, pl.col(name).is_null() & pl.col(f"__raw_{role}").is_not_null()
+                   & (pl.col(f"__raw_{role}") != ""), Severity.WARNING,
+                   "{n} values cannot be read as a date or time (first: {example}); those rows are dropped", iso),
+            _Check("future_date", role, pl.col(name) > now, Severity.WARNING,
+                   "{n} dates are in the future (first: {example}); those rows are dropped",
+                   "check the clock or time zone of the system that wrote them (--tz sets ours)"),
+        ]
+    if "end" in roles:
+        checks += [
+            _Check("bad_date", "end", pl.col("end").is_null() & pl.col("__raw_end").is_not_null()
+                   & (pl.col("__raw_end") != ""), Severity.WARNING,
+                   "{n} end dates cannot be read (first: {example}); those rows are dropped",
+                   iso + "; leave the end empty for a customer who has not left"),
+            _Check("end_before_start", "end", pl.col("end") < pl.col("start"), Severity.WARNING,
+                   "{n} rows end before they start (first: {example}); they are dropped",
+                   "swap or correct the dates; an end equal to the start is allowed"),
+        ]
+    if "score" in roles:
+        score = pl.col("__score_f")
+        checks += [
+            _Check("bad_score", "score", score.is_null() & pl.col("__raw_score").is_not_null()
+                   & (pl.col("__raw_score") != ""), Severity.WARNING,
+                   "{n} scores are not numbers (first: {example}); those rows are dropped",
+                   "scores must be whole numbers from 0 to 10"),
+            _Check("missing_score", "score", pl.col("__raw_score").is_null() | (pl.col("__raw_score") == ""),
+                   Severity.WARNING, "{n} responses have no score; they are dropped",
+                   "remove unanswered responses, or fill in the score"),
+            _Check("score_out_of_range", "score", (score < 0) | (score > 10) | (score != score.round(0)),
+                   Severity.WARNING,
+                   "{n} scores are outside 0–10 or not whole numbers (first: {example}); those rows are dropped",
+                   "NPS scores are whole numbers from 0 to 10; rescale other scales before loading"),
+        ]
+    if "revenue" in roles:
+        checks.append(_Check(
+            "bad_number", "revenue", pl.col("revenue").is_null() & pl.col("__raw_revenue").is_not_null()
+            & (pl.col("__raw_revenue") != ""), Severity.WARNING,
+            "{n} values are not numbers (first: {example}); those rows are dropped",
+            "write amounts as plain numbers with a dot for decimals (1234.50)"))
+    if cmap.kind == "events" and not options.drop_duplicates:
+        checks.append(_Check(
+            "duplicate_rows", None, pl.col("__duplicate"), Severity.NOTE,
+            "{n} rows repeat an earlier row exactly; they are kept (repeated identical purchases are common "
+            "in date-only logs)", "pass --drop-duplicates to drop them"))
+    else:
+        checks.append(_Check(
+            "duplicate_rows", None, pl.col("__duplicate"), Severity.WARNING,
+            "{n} rows repeat an earlier row exactly; the copies are dropped",
+            "remove the repeated rows at the source"))
+    return checks
+
+
+def _now(options: LoadOptions) -> datetime:
+    if options.now is not None:
+        return options.now
+    return datetime.now(ZoneInfo(options.tz)).replace(tzinfo=None)
+
+
+def _check(parsed: pl.DataFrame, cmap: ColumnMap, options: LoadOptions, report: FileReport) -> pl.Series:
+    """Run every check in one pass, add a problem per failing check, and return the rows to keep."""
+    checks = _checks(cmap, options, _now(options))
+    flags = parsed.select([c.bad.fill_null(False).alias(f"__bad{i}") for i, c in enumerate(checks)])
+    summary = pl.concat([flags, parsed.select(ROW)], how="horizontal").select(
+        [pl.col(f"__bad{i}").sum().alias(f"n{i}") for i in range(len(checks))]
+        + [pl.col(ROW).filter(pl.col(f"__bad{i}")).first().alias(f"r{i}") for i in range(len(checks))]
+    ).row(0, named=True)
+    keep = pl.Series("keep", [True] * parsed.height)
+    for i, check in enumerate(checks):
+        n = summary[f"n{i}"]
+        if not n:
+            continue
+        row = summary[f"r{i}"]
+        column = cmap.roles.get(check.role) if check.role else None
+        example = _example(parsed, check, row)
+        report.problems.append(Problem(
+            check.code, check.severity, report.path, check.message.format(n=f"{n:,}", example=example), check.fix,
+            column=column, row=row, rows_affected=n))
+        if check.severity >= Severity.WARNING:
+            keep = keep & ~flags[f"__bad{i}"]
+    return keep
+
+
+def _example(parsed: pl.DataFrame, check: _Check, row: int | None) -> str:
+    if row is None or check.role is None:
+        return ""
+    source = f"__raw_{check.role}"
+    if source not in parsed.columns:
+        return ""
+    value = parsed.filter(pl.col(ROW) == row).get_column(source).item(0)
+    if check.code == "end_before_start":
+        start = parsed.filter(pl.col(ROW) == row).get_column("__raw_start").item(0)
+        return f"start '{printable(start)}', end '{printable(value)}'"
+    return f"'{printable(value)}'"
