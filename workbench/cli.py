@@ -18,6 +18,7 @@ from workbench.commands.report import report
 from workbench.commands.sample import sample
 from workbench.io import LoadOptions, load
 from workbench.io.problems import FileReport, Severity
+from workbench.io.text import escape_controls
 
 SUBCOMMANDS = ("validate", "report", "sample", "open")
 
@@ -46,25 +47,29 @@ def cli() -> None:
     """
 
 
+def _echo(text: str, file=None) -> None:
+    """Echo a line built from file data: control characters (terminal escapes) are shown as \\xNN, never sent raw."""
+    click.echo(escape_controls(text), file=file)
+
+
 def print_reports(reports: list[FileReport], out=None) -> None:
-    """Human-readable validation summary; values from files are already made printable."""
-    out = out or click.get_text_stream("stdout")
+    """Human-readable validation summary to ``out`` (default stdout); control characters are escaped."""
     for rep in reports:
         if rep.kind:
             cols = ", ".join(f"{role}={col}" for role, col in rep.columns.items())
-            click.echo(f"{rep.path}: {rep.kind} ({rep.format}); rows read {rep.rows_read:,}, "
-                       f"kept {rep.rows_kept:,}, dropped {rep.rows_read - rep.rows_kept:,}", file=out)
-            click.echo(f"  columns: {cols}", file=out)
+            _echo(f"{rep.path}: {rep.kind} ({rep.format}); rows read {rep.rows_read:,}, "
+                  f"kept {rep.rows_kept:,}, dropped {rep.rows_read - rep.rows_kept:,}", file=out)
+            _echo(f"  columns: {cols}", file=out)
         else:
-            click.echo(f"{rep.path}: not usable", file=out)
+            _echo(f"{rep.path}: not usable", file=out)
         for problem in rep.problems:
             label = {Severity.NOTE: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}[problem.severity]
             where = [f"column '{problem.column}'"] if problem.column else []
             if problem.row is not None:
                 where.append(f"row {problem.row:,}")
-            click.echo(f"  {label} [{problem.code}]" + (f" ({', '.join(where)})" if where else "")
-                       + f": {problem.message}", file=out)
-            click.echo(f"    fix: {problem.fix}", file=out)
+            _echo(f"  {label} [{problem.code}]" + (f" ({', '.join(where)})" if where else "")
+                  + f": {problem.message}", file=out)
+            _echo(f"    fix: {problem.fix}", file=out)
 
 
 @cli.command()

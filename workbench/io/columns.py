@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from workbench.io.problems import Problem, Severity
+from workbench.io.text import printable
 
 KINDS = ("events", "subscriptions", "nps")
 
@@ -57,6 +58,11 @@ OPTION_FOR_ROLE = {"id": "--id", "time": "--time", "start": "--start", "end": "-
                    "revenue": "--revenue", "comment": "--comment", "segment": "--segment"}
 
 
+def _names(columns: list[str]) -> str:
+    """Column names for a message, with any control characters (terminal escapes) made visible."""
+    return ", ".join(printable(c) for c in columns)
+
+
 def normalise(name: str) -> str:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())  # customerId -> customer_Id
     return re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
@@ -100,8 +106,8 @@ def map_columns(path: str, columns: list[str], kind: str | None, overrides: dict
     for role, col in overrides.items():
         if col is not None and col not in columns:
             problems.append(Problem(
-                "missing_column", Severity.ERROR, path, f"{OPTION_FOR_ROLE[role]} names '{col}', which is not a column",
-                f"use one of: {', '.join(columns)}", column=col))
+                "missing_column", Severity.ERROR, path, f"{OPTION_FOR_ROLE[role]} names '{printable(col)}', which is not a column",
+                f"use one of: {_names(columns)}", column=printable(col)))
     if problems:
         raise ColumnError(problems)
 
@@ -118,8 +124,8 @@ def map_columns(path: str, columns: list[str], kind: str | None, overrides: dict
         if len(found) > 1 and role not in ("segment", "comment"):
             problems.append(Problem(
                 "ambiguous_column", Severity.ERROR if required else Severity.WARNING, path,
-                f"several columns could be the {role}: {', '.join(found)}",
-                f"choose one with {OPTION_FOR_ROLE[role]} {found[0]}", column=found[0]))
+                f"several columns could be the {role}: {_names(found)}",
+                f"choose one with {OPTION_FOR_ROLE[role]} {printable(found[0])}", column=printable(found[0])))
             continue
         if found:
             cmap.roles[role] = found[0]
@@ -128,7 +134,7 @@ def map_columns(path: str, columns: list[str], kind: str | None, overrides: dict
             names = ", ".join(ROLE_NAMES[role][0][:5])
             problems.append(Problem(
                 "missing_column", Severity.ERROR, path,
-                f"no {role} column found for {chosen_kind} data (columns are: {', '.join(columns) or 'none'})",
+                f"no {role} column found for {chosen_kind} data (columns are: {_names(columns) or 'none'})",
                 f"name the column with {OPTION_FOR_ROLE[role]} COLUMN, or rename it to one of {names}"))
     if any(p.severity == Severity.ERROR for p in problems):
         raise ColumnError(problems)

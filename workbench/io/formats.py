@@ -73,7 +73,9 @@ def expand_paths(specs: list[str]) -> tuple[list[str], list[Problem]]:
     files: list[str] = []
     problems: list[Problem] = []
     for spec in specs:
-        if any(ch in spec for ch in "*?["):
+        if os.path.isfile(spec):  # a real file named "[draft] events.csv" is not a pattern
+            files.append(spec)
+        elif any(ch in spec for ch in "*?["):
             matched = sorted(p for p in glob.glob(spec, recursive=True) if os.path.isfile(p))
             if not matched:
                 problems.append(
@@ -97,7 +99,7 @@ def expand_paths(specs: list[str]) -> tuple[list[str], list[Problem]]:
                         "check the path (it is relative to the current folder)")
             )
         else:
-            files.append(spec)
+            files.append(spec)  # exists but is not a regular file (a fifo, ...): reading it reports why
     # keep order, drop repeats
     seen: set[str] = set()
     unique = [f for f in files if not (f in seen or seen.add(f))]
@@ -179,6 +181,12 @@ def detect_format(path: str) -> str:
                         "give it an extension: .csv, .tsv, .parquet, .jsonl, .xlsx or .arrow")
             )
         return guessed
+    if path.lower().endswith(".gz") and seen != "gzip":
+        raise InputError(
+            Problem("wrong_format", Severity.ERROR, path,
+                    f"the extension says gzip-compressed {FORMAT_NAMES[by_name]}, but the content is not gzip",
+                    "remove the .gz from the name if the file is not compressed, or export it again")
+        )
     if seen not in _COMPATIBLE[by_name]:
         actually = {
             "parquet": "a Parquet file", "ipc": "an Arrow IPC file", "ipc_stream": "an Arrow IPC stream",
@@ -194,17 +202,23 @@ def detect_format(path: str) -> str:
 
 
 def scan(path: str, fmt: str) -> pl.LazyFrame:
-    """Read one file with polars; text formats keep every value as a string (ids like 00042 stay as written)."""
+    """Read one file with polars; text formats keep every value as a string (ids like 00042 stay as written).
+
+    ``path`` is one file already found by :func:`expand_paths`, so polars must not expand it again
+    (``glob=False``): a name such as ``[2024] orders.csv`` is a file, not a pattern.
+    """
     if fmt in ("csv", "tsv"):
         sep = "\t" if fmt == "tsv" else _guess_separator(path)
         return pl.scan_csv(path, separator=sep, infer_schema=False, encoding="utf8-lossy",
-                           truncate_ragged_lines=False)
+                           truncate_ragged_lines=False, glob=False)
     if fmt == "parquet":
-        return pl.scan_parquet(path)
+        return pl.scan_parquet(path, glob=False)
     if fmt == "ndjson":
-        return pl.scan_ndjson(path, infer_schema_length=10_000)
+        # scan_ndjson has no glob=False: hand it the bytes when the name looks like a pattern
+        source = Path(path).read_bytes() if any(ch in path for ch in "*?[") else path
+        return pl.scan_ndjson(source, infer_schema_length=10_000)
     if fmt == "ipc":
-        return pl.scan_ipc(path)
+        return pl.scan_ipc(path, glob=False)
     if fmt == "ipc_stream":
         return pl.read_ipc_stream(path).lazy()
     if fmt == "excel":
@@ -216,11 +230,13 @@ def _guess_separator(path: str) -> str:
     """Comma unless the header line clearly uses semicolons or tabs (common in European exports)."""
     import gzip
 
-    opener = gzip.open if path.lower().endswith(".gz") else open
     try:
+        with open(path, "rb") as raw:
+            compressed = raw.read(2) == b"\x1f\x8b"  # by content: a gzip file may be named plain .csv
+        opener = gzip.open if compressed else open
         with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
             header = fh.readline()
-    except OSError:
+    except (OSError, EOFError):
         return ","
     counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
     best = max(counts, key=lambda s: counts[s])

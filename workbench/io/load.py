@@ -141,7 +141,10 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
                                        "export the data again; there is nothing to analyse"))
         return report, None
     keep = _check(parsed, cmap, options, report)
-    clean = parsed.filter(keep).drop([c for c in parsed.columns if c.startswith("__")])
+    clean = parsed.filter(keep)
+    if "__score_f" in clean.columns:  # checked above: whole numbers 0-10 only
+        clean = clean.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
+    clean = clean.drop([c for c in clean.columns if c.startswith("__")])
     report.rows_kept = clean.height
     if clean.height == 0:
         report.problems.append(Problem("no_usable_rows", Severity.ERROR, path,

@@ -1,0 +1,420 @@
+"""`workbench validate`: a corpus of malformed files, each with its exact problem code and exit status.
+
+Every file is generated into tmp_path. Each case asserts the problem code that must be reported,
+the exit status (0 clean or notes only, 1 rows dropped but usable, 2 unusable) and that no
+traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner, Result
+
+from workbench.cli import cli
+
+
+def run_validate(*args: str | os.PathLike, color: bool = True) -> Result:
+    """Invoke `workbench validate` in-process; color=True keeps click from stripping ANSI as it does for pipes."""
+    result = CliRunner().invoke(cli, ["validate", *map(str, args)], color=color)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def validate_json(*args: str | os.PathLike) -> tuple[int, dict]:
+    result = run_validate(*args, "--format", "json")
+    return result.exit_code, json.loads(result.output)
+
+
+def codes(doc: dict) -> list[str]:
+    return [p["code"] for f in doc["files"] for p in f["problems"]]
+
+
+# ------------------------------------------------------------------ writers for the corpus
+
+def _parquet_bytes(tmp: Path) -> bytes:
+    path = tmp / "_scratch.parquet"
+    pl.DataFrame({"user_id": ["u1", "u2"], "timestamp": ["2024-01-01", "2024-01-02"]}).write_parquet(path)
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def parquet_named_csv(path: Path) -> None:
+    path.write_bytes(_parquet_bytes(path.parent))
+
+
+def truncated_parquet(path: Path) -> None:
+    data = _parquet_bytes(path.parent)
+    path.write_bytes(data[: len(data) // 2])
+
+
+def corrupt_parquet(path: Path) -> None:
+    """Right magic at both ends, garbage footer length in between."""
+    data = _parquet_bytes(path.parent)
+    path.write_bytes(data[:4] + b"\x00" * 40 + b"\xff\xff\xff\x7f" + b"PAR1")
+
+
+def truncated_gzip(path: Path) -> None:
+    body = b"user_id,timestamp\n" + b"".join(f"u{i},2024-01-{i % 28 + 1:02d}\n".encode() for i in range(2000))
+    data = gzip.compress(body)
+    path.write_bytes(data[: len(data) // 2])
+
+
+def garbage_xlsx(path: Path) -> None:
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+
+
+Content = bytes | str | Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    filename: str
+    content: Content
+    code: str
+    exit: int
+    args: tuple[str, ...] = field(default_factory=tuple)
+    column: str | None = None  # the column the problem must name, when it names one
+    row: int | None = None  # the example row it must give
+
+
+EV = "user_id,timestamp\n"
+SUBS = "customer_id,start_date,end_date\n"
+NPS = "respondent_id,response_date,score\n"
+
+CORPUS: list[Case] = [
+    # columns
+    Case("missing_id_column", "e.csv", "when,amount\n2024-01-01,3\n", "missing_column", 2, ("--kind", "events")),
+    Case("missing_time_column", "e.csv", "user_id,amount\nu1,3\n", "missing_column", 2),
+    Case("ambiguous_id_columns", "e.csv", "user_id,customer_id,timestamp\nu1,c1,2024-01-01\n",
+         "ambiguous_column", 2, column="customer_id"),
+    Case("time_option_names_missing_column", "e.csv", EV + "u1,2024-01-01\n", "missing_column", 2,
+         ("--time", "nope"), column="nope"),
+    Case("nps_forced_without_score", "e.csv", EV + "u1,2024-01-01\n", "missing_column", 2, ("--kind", "nps")),
+    # values
+    Case("unparseable_date", "e.csv", EV + "u1,2024-01-01\nu2,31/31/2024\nu3,2024-01-03\n", "bad_date", 1,
+         column="timestamp", row=2),
+    Case("missing_date", "e.csv", EV + "u1,2024-01-01\nu2,\n", "missing_date", 1, column="timestamp", row=2),
+    Case("end_before_start", "s.csv", SUBS + "c1,2023-01-01,\nc2,2023-05-01,2023-04-01\n", "end_before_start", 1,
+         column="end_date", row=2),
+    Case("unparseable_end", "s.csv", SUBS + "c1,2023-01-01,soon\nc2,2023-05-01,\n", "bad_date", 1,
+         column="end_date", row=1),
+    Case("score_11", "n.csv", NPS + "r1,2024-01-01,9\nr2,2024-01-01,11\n", "score_out_of_range", 1,
+         column="score", row=2),
+    Case("score_negative", "n.csv", NPS + "r1,2024-01-01,-1\nr2,2024-01-01,3\n", "score_out_of_range", 1,
+         column="score", row=1),
+    Case("score_not_whole", "n.csv", NPS + "r1,2024-01-01,9\nr2,2024-01-01,10\nr3,2024-01-02,7.5\n",
+         "score_out_of_range", 1, column="score", row=3),
+    Case("score_not_a_number", "n.csv", NPS + "r1,2024-01-01,abc\nr2,2024-01-01,6\n", "bad_score", 1,
+         column="score", row=1),
+    Case("score_missing", "n.csv", NPS + "r1,2024-01-01,\nr2,2024-01-01,6\n", "missing_score", 1,
+         column="score", row=1),
+    Case("null_id", "e.csv", EV + "u1,2024-01-01\n,2024-01-02\nu3,2024-01-03\n", "null_id", 1,
+         column="user_id", row=2),
+    Case("future_timestamp", "e.csv", EV + "u1,2024-01-01\nu2,2099-06-01T10:00:00Z\n", "future_date", 1,
+         column="timestamp", row=2),
+    Case("future_subscription_start", "s.csv", SUBS + "c1,2099-01-01,\nc2,2023-01-01,\n", "future_date", 1,
+         column="start_date", row=1),
+    Case("bad_revenue", "e.csv", "user_id,timestamp,revenue\nu1,2024-01-01,12.50\nu2,2024-01-02,twelve\n",
+         "bad_number", 1, column="revenue", row=2),
+    Case("bad_mrr", "s.csv", "customer_id,start_date,mrr\nc1,2023-01-01,9,99\n", "unreadable", 2),
+    Case("duplicate_events_kept", "e.csv", EV + "u1,2024-01-01\nu1,2024-01-01\nu2,2024-01-02\n",
+         "duplicate_rows", 0, row=2),
+    Case("duplicate_events_dropped_on_request", "e.csv", EV + "u1,2024-01-01\nu1,2024-01-01\n",
+         "duplicate_rows", 1, ("--drop-duplicates",), row=2),
+    Case("duplicate_subscriptions", "s.csv", SUBS + "c1,2023-01-01,\nc2,2023-02-01,\nc1,2023-01-01,\n",
+         "duplicate_rows", 1, row=3),
+    Case("duplicate_nps", "n.csv", NPS + "r1,2024-01-01,9\nr1,2024-01-01,9\n", "duplicate_rows", 1, row=2),
+    Case("every_row_bad", "e.csv", EV + "u1,never\nu2,someday\n", "no_usable_rows", 2),
+    Case("every_score_bad", "n.csv", NPS + "r1,2024-01-01,12\nr2,2024-01-01,x\n", "no_usable_rows", 2),
+    # whole files
+    Case("empty_0_byte_file", "e.csv", b"", "empty_file", 2),
+    Case("header_only", "e.csv", EV, "no_rows", 2),
+    Case("header_only_parquet", "e.parquet",
+         lambda p: pl.DataFrame(schema={"user_id": pl.String, "timestamp": pl.Date}).write_parquet(p),
+         "no_rows", 2),
+    Case("binary_garbage_named_csv", "e.csv", bytes(range(256)) * 8, "wrong_format", 2),
+    Case("csv_named_parquet", "e.parquet", EV + "u1,2024-01-01\n", "wrong_format", 2),
+    Case("parquet_named_csv", "e.csv", parquet_named_csv, "wrong_format", 2),
+    Case("truncated_parquet", "e.parquet", truncated_parquet, "unreadable", 2),
+    Case("corrupt_parquet_footer", "e.parquet", corrupt_parquet, "unreadable", 2),
+    Case("ragged_csv_rows", "e.csv", EV + "u1,2024-01-01\nu2,2024-01-02,surplus\nu3,2024-01-03\n", "unreadable", 2),
+    Case("gzip_that_is_not_gzip", "e.csv.gz", EV + "u1,2024-01-01\n", "wrong_format", 2),
+    Case("truncated_gzip", "e.csv.gz", truncated_gzip, "unreadable", 2),
+    Case("csv_named_xlsx", "e.xlsx", EV + "u1,2024-01-01\n", "wrong_format", 2),
+    Case("corrupt_xlsx", "e.xlsx", garbage_xlsx, "unreadable", 2),
+    Case("parquet_named_jsonl", "e.jsonl", parquet_named_csv, "wrong_format", 2),
+    Case("csv_named_arrow", "e.arrow", EV + "u1,2024-01-01\n", "wrong_format", 2),
+    Case("unknown_extension_binary", "e.dat", bytes(range(256)), "unknown_format", 2),
+    Case("unknown_timezone", "e.csv", EV + "u1,2024-01-01\n", "bad_timezone", 2, ("--tz", "Mars/Olympus_Mons")),
+]
+
+
+def _materialise(case: Case, tmp_path: Path) -> Path:
+    path = tmp_path / case.filename
+    if callable(case.content):
+        case.content(path)
+    elif isinstance(case.content, bytes):
+        path.write_bytes(case.content)
+    else:
+        path.write_text(case.content, encoding="utf-8")
+    return path
+
+
+def test_corpus_is_large_enough():
+    assert len(CORPUS) >= 20
+    assert len({c.id for c in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
+def test_malformed_file_reports_code_and_exit_status(case: Case, tmp_path: Path):
+    path = _materialise(case, tmp_path)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+
+    text = run_validate(path, *case.args)
+    assert text.exit_code == case.exit, text.output
+    assert f"[{case.code}]" in text.output
+
+    status, doc = validate_json(path, *case.args)
+    assert status == case.exit
+    assert doc["exit_status"] == case.exit
+    matching = [p for f in doc["files"] for p in f["problems"] if p["code"] == case.code]
+    assert matching, codes(doc)
+    problem = matching[0]
+    assert problem["message"] and problem["fix"]
+    if case.code != "bad_timezone":
+        assert problem["file"] == str(path)
+    if case.column is not None:
+        assert problem["column"] == case.column
+    if case.row is not None:
+        assert problem["row"] == case.row
+    expected_severity = {0: "note", 1: "warning", 2: "error"}[case.exit]
+    assert problem["severity"] == expected_severity or (case.exit == 2 and problem["severity"] == "warning")
+    assert max({"note": 0, "warning": 1, "error": 2}[p["severity"]]
+               for f in doc["files"] for p in f["problems"]) == case.exit
+
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before  # never modified
+
+
+# ------------------------------------------------------------------ paths that are not files
+
+
+def test_nonexistent_path(tmp_path: Path):
+    missing = tmp_path / "nope" / "events.csv"
+    result = run_validate(missing)
+    assert result.exit_code == 2
+    assert "[not_found]" in result.output and str(missing) in result.output
+
+
+def test_glob_matching_nothing(tmp_path: Path):
+    status, doc = validate_json(str(tmp_path / "*.csv"))
+    assert status == 2
+    assert codes(doc) == ["no_match"]
+
+
+def test_folder_without_data_files(tmp_path: Path):
+    (tmp_path / "notes.md").write_text("hello")
+    status, doc = validate_json(tmp_path)
+    assert status == 2
+    assert codes(doc) == ["empty_dir"]
+
+
+def test_folder_of_data_files_is_read(tmp_path: Path):
+    (tmp_path / "a.csv").write_text(EV + "u1,2024-01-01\n")
+    (tmp_path / "b.csv").write_text(EV + "u2,2024-01-02\n")
+    status, doc = validate_json(tmp_path)
+    assert status == 0
+    assert sorted(Path(f["path"]).name for f in doc["files"]) == ["a.csv", "b.csv"]
+
+
+def test_one_bad_file_among_good_ones_sets_the_status(tmp_path: Path):
+    good = tmp_path / "good.csv"
+    good.write_text(EV + "u1,2024-01-01\n")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    status, doc = validate_json(good, empty)
+    assert status == 2
+    by_name = {Path(f["path"]).name: f for f in doc["files"]}
+    assert by_name["good.csv"]["problems"] == [] and by_name["good.csv"]["rows_kept"] == 1
+    assert [p["code"] for p in by_name["empty.csv"]["problems"]] == ["empty_file"]
+
+
+# ------------------------------------------------------------------ what the report says
+
+
+def test_clean_file_exits_zero_and_reports_rows(tmp_path: Path):
+    path = tmp_path / "events.csv"
+    path.write_text("user_id,timestamp,revenue\nu1,2024-01-01,3\nu2,2024-01-02,4.5\n")
+    result = run_validate(path)
+    assert result.exit_code == 0
+    assert "rows read 2, kept 2, dropped 0" in result.output
+    assert "id=user_id, time=timestamp, revenue=revenue" in result.output
+
+
+def test_problem_names_file_column_and_row(tmp_path: Path):
+    path = tmp_path / "orders.csv"
+    path.write_text(EV + "u1,2024-01-01\nu2,2024-01-02\nu3,2024-02-30\nu4,2024-01-04\n")
+    result = run_validate(path)
+    assert result.exit_code == 1
+    assert str(path) in result.output
+    assert "warning [bad_date] (column 'timestamp', row 3)" in result.output
+    assert "'2024-02-30'" in result.output
+    assert "rows read 4, kept 3, dropped 1" in result.output
+    assert "fix: " in result.output
+
+
+def test_row_numbers_are_data_rows_beyond_the_first_chunk(tmp_path: Path):
+    lines = [f"u{i},2024-01-{i % 28 + 1:02d}" for i in range(1, 50_001)]
+    lines[41_999] = "u42000,2099-01-01"  # data row 42,000
+    path = tmp_path / "big.csv"
+    path.write_text(EV + "\n".join(lines) + "\n")
+    status, doc = validate_json(path)
+    assert status == 1
+    (problem,) = doc["files"][0]["problems"]
+    assert (problem["code"], problem["row"], problem["rows_affected"]) == ("future_date", 42_000, 1)
+    assert doc["files"][0]["rows_kept"] == 49_999
+
+
+def test_json_output_shape(tmp_path: Path):
+    path = tmp_path / "subs.csv"
+    path.write_text(SUBS + "c1,2023-01-01,\nc2,2023-05-01,2023-04-01\nc3,2023-02-01,2023-03-01\n")
+    status, doc = validate_json(path)
+    assert status == 1
+    assert doc["exit_status"] == 1
+    (file,) = doc["files"]
+    assert file == {
+        "path": str(path),
+        "kind": "subscriptions",
+        "format": "CSV",
+        "rows_read": 3,
+        "rows_kept": 2,
+        "rows_dropped": 1,
+        "columns": {"id": "customer_id", "start": "start_date", "end": "end_date"},
+        "problems": [{
+            "code": "end_before_start",
+            "severity": "warning",
+            "file": str(path),
+            "column": "end_date",
+            "row": 2,
+            "rows_affected": 1,
+            "message": file["problems"][0]["message"],
+            "fix": file["problems"][0]["fix"],
+        }],
+    }
+    assert "start '2023-05-01', end '2023-04-01'" in file["problems"][0]["message"]
+
+
+def test_json_output_for_unusable_file(tmp_path: Path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"")
+    status, doc = validate_json(path)
+    assert status == 2
+    assert doc["files"][0]["kind"] is None
+    assert doc["files"][0]["problems"][0]["severity"] == "error"
+
+
+def test_forced_kind_with_overrides(tmp_path: Path):
+    path = tmp_path / "odd.csv"
+    path.write_text("who,when,how_much\nu1,2024-01-01,3\n")
+    result = run_validate(path, "--kind", "events", "--id", "who", "--time", "when", "--revenue", "how_much")
+    assert result.exit_code == 0, result.output
+    assert "id=who, time=when, revenue=how_much" in result.output
+
+
+# ------------------------------------------------------------------ hostile values are shown, never obeyed
+
+ESC = "\x1b"
+
+
+@pytest.mark.parametrize("value", ["\x1b[31mred", "\x1b]0;pwned\x07", "\x1b[2J"])
+def test_escape_codes_in_values_are_escaped(tmp_path: Path, value: str):
+    path = tmp_path / "e.csv"
+    path.write_text(EV + f"u1,2024-01-01\nu2,{value}\n", encoding="utf-8")
+    result = run_validate(path)  # color=True: click would otherwise strip ANSI and hide the bug
+    assert result.exit_code == 1
+    assert ESC not in result.output and "\x07" not in result.output
+    assert "\\x1b" in result.output
+
+
+def test_escape_codes_in_column_names_are_escaped(tmp_path: Path):
+    path = tmp_path / "e.csv"
+    path.write_text(f"user_id,{ESC}[31mwhen\nu1,2024-01-01\n", encoding="utf-8")
+    result = run_validate(path)
+    assert result.exit_code == 2
+    assert "[missing_column]" in result.output
+    assert ESC not in result.output
+    assert "\\x1b[31mwhen" in result.output
+
+
+def test_escape_codes_in_options_are_escaped(tmp_path: Path):
+    path = tmp_path / "e.csv"
+    path.write_text(EV + "u1,2024-01-01\n")
+    result = run_validate(path, "--time", f"{ESC}[2J")
+    assert result.exit_code == 2
+    assert ESC not in result.output and "\\x1b[2J" in result.output
+    result = run_validate(path, "--tz", f"{ESC}[2J")
+    assert result.exit_code == 2
+    assert ESC not in result.output and "[bad_timezone]" in result.output
+
+
+def test_escape_codes_in_file_names_are_escaped(tmp_path: Path):
+    path = tmp_path / f"{ESC}[31mevil.csv"
+    path.write_text(EV + "u1,2024-01-01\nu2,nope\n")
+    result = run_validate(path)
+    assert result.exit_code == 1
+    assert ESC not in result.output and "\\x1b[31mevil.csv" in result.output
+
+
+def test_rich_markup_is_shown_literally(tmp_path: Path):
+    path = tmp_path / "e.csv"
+    path.write_text(EV + "[bold red]x,2024-01-01\n[link=http://e.vil]y[/link],not a date\n")
+    result = run_validate(path)
+    assert result.exit_code == 1
+    assert "'not a date'" in result.output
+    path.write_text(EV + "u1,[bold red]x\nu2,2024-01-01\n")
+    result = run_validate(path)
+    assert "'[bold red]x'" in result.output
+
+
+def test_json_output_keeps_hostile_values_escaped(tmp_path: Path):
+    path = tmp_path / "e.csv"
+    path.write_text(EV + f"u1,{ESC}[31mred\nu2,2024-01-01\n")
+    result = run_validate(path, "--format", "json")
+    assert ESC not in result.output
+    doc = json.loads(result.output)
+    assert ESC not in doc["files"][0]["problems"][0]["message"]
+
+
+def test_validate_never_modifies_inputs(tmp_path: Path):
+    files = {
+        "a.csv": (EV + "u1,2024-01-01\nu1,2024-01-01\n,2024-01-02\n").encode(),
+        "b.csv.gz": gzip.compress((EV + "u2,2024-01-02\n").encode()),
+        "c.csv": b"",
+    }
+    pl.DataFrame({"customer_id": ["c1"], "start": ["2023-01-01"], "end": [None]}).write_parquet(tmp_path / "d.parquet")
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
+    run_validate(*sorted(tmp_path.iterdir()))
+    run_validate(str(tmp_path / "*"), "--drop-duplicates", "--format", "json")
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
+    assert after == before
+
+
+def test_cdnow_validates_clean(cdnow_path: Path):
+    status, doc = validate_json(cdnow_path)
+    assert status == 0
+    (file,) = doc["files"]
+    assert (file["kind"], file["rows_read"], file["rows_kept"]) == ("events", 69_659, 69_659)
+    assert [p["code"] for p in file["problems"]] == ["duplicate_rows"]
+    assert file["problems"][0]["severity"] == "note"
