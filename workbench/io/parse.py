@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-# tried in order after normalising "YYYY-MM-DD HH:MM" to "YYYY-MM-DDTHH:MM" and "Z" to "+00:00"
+# tried in order after normalising "YYYY-MM-DD HH:MM" to "YYYY-MM-DDTHH:MM" and "Z" / " UTC" to "+00:00"
 AWARE_FORMATS = ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]
 NAIVE_FORMATS = [
     "%Y-%m-%dT%H:%M:%S%.f",
@@ -54,7 +54,7 @@ def parse_time(col: str, dtype: pl.DataType, tz: str) -> pl.Expr:
     if dtype == pl.String:
         text = (
             c.str.strip_chars()
-            .str.replace(r"[Zz]$", "+00:00")
+            .str.replace(r"\s*(?:[Zz]|UTC|GMT)$", "+00:00")  # "...Z", and BigQuery's "... UTC"
             .str.replace(r"^(\d{4}-\d{2}-\d{2}) (\d)", "${1}T${2}")
             .str.replace(r"(T[0-9:.]+[+-]\d{2})$", "${1}:00")  # "+02" -> "+02:00"
         )
