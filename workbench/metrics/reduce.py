@@ -1,0 +1,107 @@
+"""The reduction step: canonical rows (a LazyFrame) in, small aggregate DataFrames out.
+
+This is the heavy part, the only one that touches every row; a later issue runs the same reductions inside
+DuckDB, PostgreSQL and Spark, so each function uses only grouping, min/max/sum, a lag over a customer's
+periods and integer period indexes (see :mod:`workbench.metrics.periods`). Everything else is derived from
+these aggregates in the finishing step.
+
+Aggregates (all period columns are Int64 period indexes):
+
+* :func:`reduce_events` → ``cohort, period, active, retained, last, revenue, revenue_retained,
+  revenue_retained_capped``: for each cohort (period of the first event) and period with activity, the number
+  of its customers with an event in the period (``active``), of those also active in the previous period
+  (``retained``), of customers whose last event is in this period (``last``), their revenue, the revenue of
+  the retained ones, and the same capped at each one's revenue in the previous period (for gross revenue
+  retention).
+* :func:`reduce_subscriptions` → ``cohort, last, customers, mrr``: customers grouped by the period of their
+  start (``cohort``) and the last period whose first instant is before their end (``last``; null = no end).
+  A customer is active at the first instant of period j iff ``cohort <= j <= last``.
+* :func:`reduce_nps` → ``period, score, responses``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import polars as pl
+
+from workbench.metrics.periods import PeriodSpec
+
+_US = timedelta(microseconds=1)
+
+
+def data_as_of(lf: pl.LazyFrame, kind: str) -> datetime | None:
+    """The latest timestamp in the data (the default "now"): ``ts`` (events, nps), max of start/end (subs)."""
+    if kind == "subscriptions":
+        row = lf.select(pl.max_horizontal(pl.col("start").max(), pl.col("end").max()).alias("t")).collect()
+    else:
+        row = lf.select(pl.col("ts").max().alias("t")).collect()
+    return row.item(0, 0) if row.height else None
+
+
+def _revenue(lf: pl.LazyFrame) -> pl.Expr:
+    names = lf.collect_schema().names()
+    return pl.col("revenue").cast(pl.Float64).fill_null(0.0) if "revenue" in names else pl.lit(0.0)
+
+
+def event_customer_periods(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.LazyFrame:
+    """One row per customer and active period: ``customer_id, period, revenue, cohort, last, previous,
+    previous_revenue`` (``previous`` is the customer's previous active period, null for the first)."""
+    rows = (lf.filter(pl.col("ts") <= as_of)
+            .select(pl.col("customer_id"), period.index(pl.col("ts")).alias("period"), _revenue(lf).alias("revenue"))
+            .group_by("customer_id", "period").agg(pl.col("revenue").sum()))
+    by_customer = {"order_by": "period"}
+    return rows.with_columns(
+        pl.col("period").min().over("customer_id").alias("cohort"),
+        pl.col("period").max().over("customer_id").alias("last"),
+        pl.col("period").shift(1).over("customer_id", **by_customer).alias("previous"),
+        pl.col("revenue").shift(1).over("customer_id", **by_customer).alias("previous_revenue"),
+    )
+
+
+def reduce_events(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
+    """Events: counts and revenue per cohort and period (columns in the module docstring)."""
+    cp = event_customer_periods(lf, period, as_of)
+    kept = pl.col("previous") == pl.col("period") - 1
+    return (cp.group_by("cohort", "period").agg(
+        pl.len().cast(pl.Int64).alias("active"),
+        kept.fill_null(False).sum().cast(pl.Int64).alias("retained"),
+        (pl.col("last") == pl.col("period")).sum().cast(pl.Int64).alias("last"),
+        pl.col("revenue").sum().alias("revenue"),
+        pl.col("revenue").filter(kept).sum().alias("revenue_retained"),
+        pl.min_horizontal("revenue", "previous_revenue").filter(kept).sum().alias("revenue_retained_capped"),
+    ).sort("cohort", "period").collect(engine="streaming"))
+
+
+def subscription_customers(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.LazyFrame:
+    """One row per customer: ``customer_id, start, end, mrr, cohort, last``.
+
+    A customer with several rows spans from the earliest start to the latest end (no end if any row is open);
+    their MRR is the revenue of their latest-starting row. Rows starting after ``as_of`` are ignored and an
+    end after ``as_of`` counts as no end yet.
+    """
+    end = pl.when(pl.col("end") > as_of).then(None).otherwise(pl.col("end"))
+    return (lf.filter(pl.col("start") <= as_of)
+            .select("customer_id", "start", end.alias("end"), _revenue(lf).alias("mrr"))
+            .group_by("customer_id").agg(
+                pl.col("start").min(),
+                pl.when(pl.col("end").is_null().any()).then(None).otherwise(pl.col("end").max()).alias("end"),
+                pl.col("mrr").sort_by("start").last())
+            .with_columns(period.index(pl.col("start")).alias("cohort"),
+                          # end > first instant of period j  <=>  j <= index(end − 1µs)
+                          period.index(pl.col("end") - _US).alias("last")))
+
+
+def reduce_subscriptions(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
+    """Subscriptions: customers and MRR per (cohort, last) (columns in the module docstring)."""
+    return (subscription_customers(lf, period, as_of)
+            .group_by("cohort", "last").agg(pl.len().cast(pl.Int64).alias("customers"), pl.col("mrr").sum())
+            .sort("cohort", "last", nulls_last=True).collect(engine="streaming"))
+
+
+def reduce_nps(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
+    """NPS: responses per period and score."""
+    return (lf.filter(pl.col("ts") <= as_of)
+            .select(period.index(pl.col("ts")).alias("period"), pl.col("score").cast(pl.Int64))
+            .group_by("period", "score").agg(pl.len().cast(pl.Int64).alias("responses"))
+            .sort("period", "score").collect(engine="streaming"))
