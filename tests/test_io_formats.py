@@ -49,6 +49,7 @@ WRITERS: dict[str, Callable[[pl.DataFrame, Path], None]] = {
     "events.jsonl": lambda df, p: df.write_ndjson(p),
     "events.ndjson": lambda df, p: df.write_ndjson(p),
     "events.json": lambda df, p: df.write_ndjson(p),
+    "events_array.json": lambda df, p: df.write_json(p),
     "events.xlsx": lambda df, p: df.write_excel(p),
     "events.arrow": lambda df, p: df.write_ipc(p),
     "events.feather": lambda df, p: df.write_ipc(p),

@@ -73,6 +73,37 @@ def garbage_xlsx(path: Path) -> None:
     path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
 
 
+def truncated_arrow(path: Path) -> None:
+    pl.DataFrame({"user_id": ["u1", "u2"], "timestamp": ["2024-01-01", "2024-01-02"]}).write_ipc(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def empty_xlsx(path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet()
+    book.close()
+
+
+def header_only_xlsx(path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet().write_row(0, 0, ["user_id", "timestamp"])
+    book.close()
+
+
+def null_id_parquet(path: Path) -> None:
+    pl.DataFrame({"user_id": [None, None], "timestamp": ["2024-01-01", "2024-01-02"]},
+                 schema={"user_id": pl.String, "timestamp": pl.String}).write_parquet(path)
+
+
+def nested_parquet(path: Path) -> None:
+    pl.DataFrame({"user_id": [[1, 2]], "timestamp": ["2024-01-01"]}).write_parquet(path)
+
+
 Content = bytes | str | Callable[[Path], None]
 
 
@@ -156,6 +187,15 @@ CORPUS: list[Case] = [
     Case("parquet_named_jsonl", "e.jsonl", parquet_named_csv, "wrong_format", 2),
     Case("csv_named_arrow", "e.arrow", EV + "u1,2024-01-01\n", "wrong_format", 2),
     Case("unknown_extension_binary", "e.dat", bytes(range(256)), "unknown_format", 2),
+    Case("invalid_json_line", "e.jsonl", '{"user_id": "u1", "timestamp": "2024-01-01"}\n{"user_id":\n', "unreadable", 2),
+    Case("json_array_of_numbers", "e.json", "[1, 2, 3]", "unreadable", 2),
+    Case("unclosed_quote", "e.csv", EV + '"u1,2024-01-01\nu2,2024-01-02\n', "unreadable", 2),
+    Case("newline_only_csv", "e.csv", "\n", "empty_file", 2),
+    Case("truncated_arrow", "e.arrow", truncated_arrow, "unreadable", 2),
+    Case("xlsx_with_empty_sheet", "e.xlsx", empty_xlsx, "empty_file", 2),
+    Case("xlsx_header_only", "e.xlsx", header_only_xlsx, "no_rows", 2),
+    Case("parquet_all_ids_null", "e.parquet", null_id_parquet, "no_usable_rows", 2),
+    Case("list_typed_id_column", "e.parquet", nested_parquet, "unreadable", 2),
     Case("unknown_timezone", "e.csv", EV + "u1,2024-01-01\n", "bad_timezone", 2, ("--tz", "Mars/Olympus_Mons")),
 ]
 
@@ -214,6 +254,14 @@ def test_nonexistent_path(tmp_path: Path):
     result = run_validate(missing)
     assert result.exit_code == 2
     assert "[not_found]" in result.output and str(missing) in result.output
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path):
+    fifo = tmp_path / "events.csv"
+    os.mkfifo(fifo)
+    status, doc = validate_json(fifo)
+    assert status == 2
+    assert codes(doc) == ["not_a_file"]
 
 
 def test_glob_matching_nothing(tmp_path: Path):

@@ -98,8 +98,11 @@ def expand_paths(specs: list[str]) -> tuple[list[str], list[Problem]]:
                 Problem("not_found", Severity.ERROR, spec, "no such file",
                         "check the path (it is relative to the current folder)")
             )
-        else:
-            files.append(spec)  # exists but is not a regular file (a fifo, ...): reading it reports why
+        else:  # exists, but is a fifo, socket or device: reading it could block forever
+            problems.append(
+                Problem("not_a_file", Severity.ERROR, spec, "this is not a regular file",
+                        "point to a data file saved on disk")
+            )
     # keep order, drop repeats
     seen: set[str] = set()
     unique = [f for f in files if not (f in seen or seen.add(f))]
@@ -214,6 +217,8 @@ def scan(path: str, fmt: str) -> pl.LazyFrame:
     if fmt == "parquet":
         return pl.scan_parquet(path, glob=False)
     if fmt == "ndjson":
+        if _first_byte(path) == b"[":  # a .json file holding one array of records, not JSON lines
+            return pl.read_json(path, infer_schema_length=10_000).lazy()
         # scan_ndjson has no glob=False: hand it the bytes when the name looks like a pattern
         source = Path(path).read_bytes() if any(ch in path for ch in "*?[") else path
         return pl.scan_ndjson(source, infer_schema_length=10_000)
@@ -224,6 +229,12 @@ def scan(path: str, fmt: str) -> pl.LazyFrame:
     if fmt == "excel":
         return pl.read_excel(path, engine="calamine").lazy()
     raise ValueError(f"unknown format {fmt}")
+
+
+def _first_byte(path: str) -> bytes:
+    """The first byte that is not a byte-order mark or white space."""
+    with open(path, "rb") as fh:
+        return fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
 
 
 def _guess_separator(path: str) -> str:
