@@ -307,6 +307,17 @@ def test_clean_file_exits_zero_and_reports_rows(tmp_path: Path):
     assert result.exit_code == 0
     assert "rows read 2, kept 2, dropped 0" in result.output
     assert "id=user_id, time=timestamp, revenue=revenue" in result.output
+    assert result.output.rstrip().endswith("OK: no problems found.")
+
+
+def test_notes_only_does_not_claim_no_problems(tmp_path: Path):
+    path = tmp_path / "events.csv"
+    path.write_text(EV + "u1,2024-01-01\nu1,2024-01-01\n")
+    result = run_validate(path)
+    assert result.exit_code == 0
+    assert "note [duplicate_rows] (row 2)" in result.output
+    assert "OK: nothing dropped" in result.output
+    assert "no problems found" not in result.output
 
 
 def test_problem_names_file_column_and_row(tmp_path: Path):

@@ -85,8 +85,11 @@ def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> Non
     else:
         print_reports(result.reports)
         status = result.exit_status
-        click.echo({0: "OK: no problems found.", 1: "Problems found; the rows listed above are dropped, "
-                    "the rest is usable.", 2: "Unusable: fix the errors above."}[status])
+        verdicts = {0: "OK: no problems found.", 1: "Problems found; the rows listed above are dropped, "
+                    "the rest is usable.", 2: "Unusable: fix the errors above."}
+        if status == 0 and any(r.problems for r in result.reports):
+            verdicts[0] = "OK: nothing dropped (see the notes above)."
+        click.echo(verdicts[status])
     sys.exit(result.exit_status)
 
 
