@@ -21,13 +21,16 @@ def data_options(command: Callable) -> Callable:
     @click.option("--end", metavar="COLUMN", help="Column holding the subscription end (empty = active).")
     @click.option("--score", metavar="COLUMN", help="Column holding the NPS score (0-10).")
     @click.option("--revenue", metavar="COLUMN", help="Column holding revenue (events) or MRR (subscriptions).")
+    @click.option("--segment", metavar="COLUMN", help="Column holding a segment or plan to compare by.")
+    @click.option("--comment", metavar="COLUMN", help="Column holding NPS comments.")
     @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
                   help="Time zone that times are converted to; periods follow its calendar.")
     @click.option("--drop-duplicates", is_flag=True, help="Drop event rows that repeat an earlier row exactly.")
     @functools.wraps(command)
-    def wrapper(*args, kind, id_, time, start, end, score, revenue, tz, drop_duplicates, **kwargs):
+    def wrapper(*args, kind, id_, time, start, end, score, revenue, segment, comment, tz, drop_duplicates,
+                **kwargs):
         kwargs["load_options"] = LoadOptions(kind=kind, id=id_, time=time, start=start, end=end, score=score,
-                                             revenue=revenue, tz=tz, drop_duplicates=drop_duplicates)
+                                             revenue=revenue, segment=segment, comment=comment, tz=tz, drop_duplicates=drop_duplicates)
         return command(*args, **kwargs)
 
     return wrapper

@@ -42,13 +42,15 @@ class LoadOptions:
     end: str | None = None
     score: str | None = None
     revenue: str | None = None
+    comment: str | None = None
+    segment: str | None = None
     tz: str = "UTC"
     now: datetime | None = None  # wall-clock time in tz; default: the real current time
     drop_duplicates: bool = False
 
     def overrides(self) -> dict[str, str | None]:
         return {"id": self.id, "time": self.time, "start": self.start, "end": self.end,
-                "score": self.score, "revenue": self.revenue}
+                "score": self.score, "revenue": self.revenue, "comment": self.comment, "segment": self.segment}
 
 
 @dataclass
@@ -274,7 +276,7 @@ def _check(parsed: pl.DataFrame, cmap: ColumnMap, options: LoadOptions, report: 
         [pl.col(f"__bad{i}").sum().alias(f"n{i}") for i in range(len(checks))]
         + [pl.col(ROW).filter(pl.col(f"__bad{i}")).first().alias(f"r{i}") for i in range(len(checks))]
     ).row(0, named=True)
-    keep = pl.Series("keep", [True] * parsed.height)
+    keep = pl.repeat(True, parsed.height, eager=True)
     for i, check in enumerate(checks):
         n = summary[f"n{i}"]
         if not n:
