@@ -125,6 +125,28 @@ def test_leading_zero_ids_stay_strings_in_text_formats(tmp_path: Path):
     assert load_one(path)["customer_id"].to_list() == ["007", "0042"]
 
 
+def test_json_lines_whose_types_change_late(tmp_path: Path):
+    """Types come from the whole file: a text id after 10,000 numeric ones must not make it unreadable."""
+    path = tmp_path / "late.jsonl"
+    path.write_text("".join(f'{{"user_id": {i}, "timestamp": "2024-01-01"}}\n' for i in range(10_050))
+                    + '{"user_id": "abc", "timestamp": "2024-01-02"}\n')
+    frame = load_one(path)
+    assert frame.height == 10_051
+    assert frame["customer_id"][-1] == "abc"
+    assert frame["customer_id"][0] == "0"
+
+
+def test_progress_is_reported(tmp_path: Path):
+    for n in range(3):
+        (tmp_path / f"e{n}.csv").write_bytes(_csv_text(EVENTS))
+    calls: list[tuple[str, float]] = []
+    load([str(tmp_path / "*.csv")], progress=lambda text, fraction: calls.append((text, fraction)))
+    fractions = [f for _, f in calls]
+    assert fractions == sorted(fractions)
+    assert calls[-1] == ("done", 1.0)
+    assert len(calls) == 4
+
+
 def test_quoted_fields_and_currency_values(tmp_path: Path):
     path = tmp_path / "q.csv"
     path.write_text('user_id,timestamp,revenue,note\nu1,2024-01-01,$3.50,"a, b"\nu2,2024-01-02, 4 ,"say ""hi"""\n')

@@ -196,6 +196,12 @@ CORPUS: list[Case] = [
     Case("xlsx_header_only", "e.xlsx", header_only_xlsx, "no_rows", 2),
     Case("parquet_all_ids_null", "e.parquet", null_id_parquet, "no_usable_rows", 2),
     Case("list_typed_id_column", "e.parquet", nested_parquet, "unreadable", 2),
+    Case("utf16_csv", "e.csv", (EV + "u1,2024-01-01\n").encode("utf-16"), "wrong_format", 2),
+    Case("latin1_ids", "e.csv", (EV + "Jos\xe9,2024-01-01\nJos\xe8,2024-01-02\n").encode("latin-1"), "not_utf8", 0,
+         column="user_id", row=1),
+    Case("decimal_comma_revenue", "e.csv", "user_id;timestamp;revenue\nu1;2024-01-01;3,50\nu2;2024-01-02;4\n",
+         "bad_number", 1, column="revenue", row=1),
+    Case("blank_id", "e.csv", EV + "u1,2024-01-01\n   ,2024-01-02\n", "null_id", 1, column="user_id", row=2),
     Case("unknown_timezone", "e.csv", EV + "u1,2024-01-01\n", "bad_timezone", 2, ("--tz", "Mars/Olympus_Mons")),
 ]
 

@@ -118,7 +118,7 @@ def format_from_name(path: str) -> str | None:
 
 
 def sniff(head: bytes) -> str | None:
-    """What the first bytes of a file say it is: a format name, 'gzip', 'zip', 'binary' or 'text'."""
+    """What the first bytes of a file say it is: a format name, 'gzip', 'zip', 'utf16', 'binary' or 'text'."""
     if not head:
         return None
     if head.startswith(b"PAR1"):
@@ -131,6 +131,8 @@ def sniff(head: bytes) -> str | None:
         return "zip"
     if head.startswith(b"\x1f\x8b"):
         return "gzip"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"  # Excel's "Unicode text" export: text, but not in an encoding we read
     if b"\x00" in head:
         return "binary"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -194,12 +196,13 @@ def detect_format(path: str) -> str:
         actually = {
             "parquet": "a Parquet file", "ipc": "an Arrow IPC file", "ipc_stream": "an Arrow IPC stream",
             "zip": "a zip archive (an Excel workbook?)", "gzip": "gzip-compressed",
-            "binary": "binary data", "json": "JSON text", "text": "plain text",
+            "binary": "binary data", "json": "JSON text", "text": "plain text", "utf16": "UTF-16 encoded text",
         }.get(seen or "", "something else")
+        fix = ("save it again as UTF-8 (in Excel: 'CSV UTF-8')" if seen == "utf16"
+               else "rename the file to match its content, or export it again in the right format")
         raise InputError(
             Problem("wrong_format", Severity.ERROR, path,
-                    f"the extension says {FORMAT_NAMES[by_name]}, but the content is {actually}",
-                    "rename the file to match its content, or export it again in the right format")
+                    f"the extension says {FORMAT_NAMES[by_name]}, but the content is {actually}", fix)
         )
     return by_name
 
@@ -218,10 +221,11 @@ def scan(path: str, fmt: str) -> pl.LazyFrame:
         return pl.scan_parquet(path, glob=False)
     if fmt == "ndjson":
         if _first_byte(path) == b"[":  # a .json file holding one array of records, not JSON lines
-            return pl.read_json(path, infer_schema_length=10_000).lazy()
+            return pl.read_json(path, infer_schema_length=None).lazy()
         # scan_ndjson has no glob=False: hand it the bytes when the name looks like a pattern
         source = Path(path).read_bytes() if any(ch in path for ch in "*?[") else path
-        return pl.scan_ndjson(source, infer_schema_length=10_000)
+        # the whole file decides the types: an id that turns from number to text on line 10,001 must not fail
+        return pl.scan_ndjson(source, infer_schema_length=None)
     if fmt == "ipc":
         return pl.scan_ipc(path, glob=False)
     if fmt == "ipc_stream":

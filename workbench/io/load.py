@@ -206,6 +206,10 @@ def _checks(cmap: ColumnMap, options: LoadOptions, now: datetime) -> list[_Check
         _Check("null_id", "id", pl.col("customer_id").is_null() | (pl.col("customer_id") == ""), Severity.WARNING,
                "{n} rows have no customer id; they are dropped", "fill in the id, or remove those rows"),
     ]
+    checks.append(_Check(
+        "not_utf8", "id", pl.col("customer_id").str.contains("\ufffd", literal=True), Severity.NOTE,
+        "{n} ids hold bytes that are not UTF-8 text (first: {example}); they are kept with those bytes replaced "
+        "by \ufffd, so ids that differ only there merge", "save the file as UTF-8 (in Excel: 'CSV UTF-8')"))
     time_roles = [("time", "ts")] if cmap.kind in ("events", "nps") else [("start", "start")]
     for role, name in time_roles:
         checks += [
