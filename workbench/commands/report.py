@@ -345,7 +345,7 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, period: str, week_
     from workbench.cli import print_reports  # here, not at import time: workbench.cli imports this module
 
     result = load(list(paths), load_options)
-    err = click.get_text_stream("stderr")
+    err = sys.stderr
     if result.exit_status or any(r.problems for r in result.reports):
         print_reports([r for r in result.reports if r.problems or not r.kind], out=err)
     status = result.exit_status
@@ -359,7 +359,7 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, period: str, week_
     except ValueError as exc:
         click.echo(f"Unusable: {exc}.", file=err)
         sys.exit(2)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         click.echo(rep.to_json(), file=out)
     elif fmt == "csv":
