@@ -1,0 +1,313 @@
+"""Charts (workbench.charts): the plotted series equal the metrics numbers, ASCII mode is pure ASCII, the
+marker moves, and ``render_chart`` picks sizes and characters. Kaplan-Meier against a plain-Python reference."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+from datetime import datetime
+
+import polars as pl
+import pytest
+
+from workbench.charts import (
+    CHART_NAMES,
+    ChartUnavailable,
+    chart_specs,
+    churn_spec,
+    cltv_spec,
+    draw,
+    flow_spec,
+    nps_distribution_spec,
+    nps_trend_spec,
+    render_chart,
+    retention_spec,
+    revenue_spec,
+    strip_colors,
+    wants_ascii,
+)
+from workbench.charts.base import palette_from_rgb, thin_ticks, to_ascii
+from workbench.charts.flow import window
+from workbench.io import Dataset, load
+from workbench.metrics import AnalysisOptions, PeriodSpec, analyze
+from workbench.metrics.survival import kaplan_meier, kaplan_meier_counts
+from workbench.resources import sample_paths
+
+SIZES = ((80, 24), (120, 40), (40, 12))
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load(sample_paths())
+
+
+@pytest.fixture(scope="module")
+def report(loaded):
+    return analyze(loaded.datasets, AnalysisOptions())
+
+
+@pytest.fixture(scope="module")
+def subs_report(loaded):
+    return analyze({"subscriptions": loaded.datasets["subscriptions"]}, AnalysisOptions())
+
+
+def points(ys, keep=None):
+    """(x, y) of the non-None values, optionally only where ``keep`` is True."""
+    return [(float(k), y) for k, y in enumerate(ys) if y is not None and (keep is None or keep[k])]
+
+
+def xy(series):
+    return list(zip(series.x, series.y, strict=True))
+
+
+def all_specs(report, km=None):
+    t, f, c = report.cohorts, report.flow, report.cltv
+    return [retention_spec(t, current=3, marker_k=5, km=km), flow_spec(f, marker_index=4, max_periods=9),
+            churn_spec(f, marker_index=4), revenue_spec(f, marker_index=4),
+            nps_trend_spec(report.nps, marker_index=2), nps_distribution_spec(report.nps.by_period[2]),
+            cltv_spec(c, current=1, marker_k=2)]
+
+
+# ---------------------------------------------------------------- data -> series: exactly the metrics numbers
+
+
+def test_retention_series_are_the_triangle(report):
+    t = report.cohorts
+    spec = retention_spec(t, current=2, marker_k=4)
+    for index, row in enumerate(t.rows):
+        name = f"cohort {row.cohort}" if index == 2 else row.cohort
+        if any(row.complete):
+            done = spec.by_label(name)
+            assert xy(done) == points(row.retention, row.complete)
+            assert done.bold == (index == 2) and done.role == ("emphasis" if index == 2 else "faint")
+        else:
+            assert name not in spec.labels()
+        if not all(row.complete):
+            open_ = spec.by_label(f"{name} (not over)")
+            assert open_.kind == "points"
+            assert xy(open_) == points(row.retention, [not c for c in row.complete])
+    assert xy(spec.by_label("average")) == points(t.average)
+    assert spec.marker_x == 4
+    assert spec.series[-1].bold  # the current cohort is drawn last, on top
+    assert spec.xlabels[:3] == ("+0", "+1", "+2") and len(spec.xticks) == t.width
+
+
+def test_retention_kaplan_meier_series(subs_report, loaded):
+    km = kaplan_meier(loaded.datasets["subscriptions"], subs_report.options.period, subs_report.as_of)
+    spec = retention_spec(subs_report.cohorts, km=km)
+    assert xy(spec.by_label("Kaplan-Meier")) == points(km)
+    assert "Kaplan-Meier" not in retention_spec(subs_report.cohorts).labels()
+
+
+def test_flow_series_are_the_formula(report):
+    f = report.flow
+    spec = flow_spec(f, marker_index=len(f.rows) - 1)
+    for name in ("CS", "CN", "CE", "churned"):
+        bars = spec.by_label(name)
+        assert bars.kind == "bar"
+        assert xy(bars) == [(float(i), float(getattr(r, name))) for i, r in enumerate(f.rows)]
+    assert xy(spec.by_label("CRR %")) == points([r.crr for r in f.rows])
+    assert xy(spec.by_label("kept %")) == points([r.starting_retention for r in f.rows])
+    assert {s.yside for s in spec.series if s.kind == "line"} == {"right"}
+    assert spec.marker_x == len(f.rows) - 1
+    assert spec.xlabels[-1] == f.rows[-1].period + ("" if f.rows[-1].complete else "~")
+
+
+def test_flow_window_follows_the_marker(report):
+    f = report.flow
+    spec = flow_spec(f, marker_index=5, max_periods=6)
+    assert spec.by_label("CS").x == tuple(float(i) for i in range(2, 8))
+    assert spec.by_label("CS").y == tuple(float(r.CS) for r in f.rows[2:8])
+    assert spec.marker_x == 5
+    assert window(10, None, 4) == range(6, 10)
+    assert window(10, 0, 4) == range(0, 4)
+    assert window(10, 9, 4) == range(6, 10)
+    assert window(3, 1, 8) == range(3)
+
+
+def test_churn_and_revenue_series(report):
+    f = report.flow
+    done = [r.complete for r in f.rows]
+    churn = churn_spec(f, marker_index=1)
+    assert xy(churn.by_label("churn %")) == points([r.churn_rate for r in f.rows], done)
+    if not all(done):
+        assert xy(churn.by_label("churn % (not over)")) == points([r.churn_rate for r in f.rows],
+                                                                  [not d for d in done])
+    revenue = revenue_spec(f)
+    assert xy(revenue.by_label("NRR %")) == points([r.nrr for r in f.rows], done)
+    assert xy(revenue.by_label("GRR %")) == points([r.grr for r in f.rows], done)
+
+
+def test_nps_series(report):
+    n = report.nps
+    spec = nps_trend_spec(n, marker_index=3)
+    assert xy(spec.by_label("NPS")) == points([s.nps for s in n.by_period])
+    upper, lower = spec.by_label("+ margin"), spec.by_label("- margin")
+    for (x, hi), (x2, lo) in zip(xy(upper), xy(lower), strict=True):
+        stats = n.by_period[int(x)]
+        assert x == x2 and hi == stats.nps + stats.moe95 and lo == stats.nps - stats.moe95
+    few = [i for i, s in enumerate(n.by_period) if s.warning]
+    assert (spec.by_label("too few answers").x if few else ()) == tuple(float(i) for i in few)
+    assert spec.marker_x == 3
+    dist = nps_distribution_spec(n.overall)
+    assert [s.role for s in dist.series] == ["bad", "neutral", "good"]
+    assert dict(zip(sum((s.x for s in dist.series), ()), sum((s.y for s in dist.series), ()), strict=True)) == {
+        float(k): float(v) for k, v in enumerate(n.overall.distribution)}
+    assert dist.by_label("detractors 0-6").x == tuple(float(k) for k in range(7))
+
+
+def test_cltv_series(report):
+    c = report.cltv
+    spec = cltv_spec(c, current=0, marker_k=3)
+    for index, row in enumerate(c.cumulative):
+        name = f"cohort {row.cohort}" if index == 0 else row.cohort
+        if any(row.complete):
+            assert xy(spec.by_label(name)) == points(row.per_customer, row.complete)
+    assert spec.by_label(f"cohort {c.cumulative[0].cohort}").bold
+    assert spec.marker_x == 3
+
+
+def test_missing_data_gives_a_sentence_not_a_crash(report):
+    for spec in (retention_spec(None), flow_spec(None), churn_spec(None), revenue_spec(None), nps_trend_spec(None),
+                 nps_distribution_spec(None), cltv_spec(None)):
+        assert spec.empty and not spec.series
+        text = draw(spec, width=60, height=10)
+        assert spec.empty in " ".join(text.split())
+    nps_only = analyze({"nps": load(sample_paths()[2:]).datasets["nps"]}, AnalysisOptions())
+    with pytest.raises(ChartUnavailable, match="no retention chart"):
+        chart_specs(nps_only, "retention")
+    with pytest.raises(ChartUnavailable, match="unknown chart"):
+        chart_specs(nps_only, "pie")
+
+
+# ---------------------------------------------------------------- series -> text
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_ascii_mode_is_pure_ascii(report, width, height):
+    for spec in all_specs(report):
+        text = draw(spec, width=width, height=height, ascii=True)
+        assert max(map(ord, text)) <= 127, spec.name
+        lines = strip_colors(text).split("\n")
+        assert len(lines) <= max(height, 6) and max(len(line) for line in lines) <= max(width, 20)
+
+
+def test_unicode_mode_uses_braille_and_box_drawing(report):
+    text = strip_colors(draw(retention_spec(report.cohorts, current=0), width=80, height=24))
+    assert re.search("[\u2800-\u28ff]", text) and "┌" in text
+
+
+def test_colours_come_from_the_palette(report):
+    palette = palette_from_rgb("t", primary=(1, 2, 3), secondary=(4, 5, 6), accent=(7, 8, 9), warning=(10, 11, 12),
+                               error=(13, 14, 15), success=(16, 17, 18), foreground=(200, 200, 200),
+                               background=(0, 0, 0))
+    text = draw(retention_spec(report.cohorts, current=0, marker_k=2), width=80, height=24, palette=palette)
+    assert "38;2;1;2;3m" in text  # the current cohort: primary
+    assert "38;2;7;8;9m" in text  # the average: accent
+    assert "38;2;13;14;15m" in text  # the marker: error
+    assert "\x1b" not in draw(retention_spec(report.cohorts), width=80, height=24, color=False)
+
+
+def marker_column(text: str) -> int:
+    """The column of the vertical marker: the column with the most '|' inside the frame."""
+    rows = [line for line in strip_colors(text).split("\n") if line.count("|") >= 3 or line.count("│") >= 3]
+    counts: dict[int, int] = {}
+    for line in rows:
+        inner = [i for i, ch in enumerate(line) if ch in "|│"][1:-1]
+        for i in inner:
+            counts[i] = counts.get(i, 0) + 1
+    return max(counts, key=counts.get)
+
+
+def test_marker_moves_with_the_period(report):
+    f = report.flow
+    columns = [marker_column(draw(churn_spec(f, marker_index=i), width=100, height=20, ascii=True))
+               for i in (2, 10, 18)]
+    assert columns == sorted(columns) and len(set(columns)) == 3
+
+
+def test_ticks_are_thinned_to_fit():
+    ticks, labels = thin_ticks(list(range(36)), [f"+{k}" for k in range(36)], 40)
+    assert len(labels) * 5 <= 40 and labels[0] == "+0" and ticks == [int(t[1:]) for t in labels]
+
+
+def test_to_ascii_replaces_everything_above_127():
+    assert to_ascii("┌─┐│•█±…é") == "+-+|o#+/-...?"
+
+
+# ---------------------------------------------------------------- the command-line entry point
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_render_chart_every_name(report, name):
+    text = render_chart(report, name, width=90, height=30, ascii=True)
+    assert max(map(ord, text)) <= 127
+    assert "\x1b" not in text  # no colour by default: CI logs
+    assert len(text.split("\n")) <= 32
+
+
+def test_render_chart_sizes_to_the_terminal(report, monkeypatch):
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=(80, 24): __import__("os").terminal_size((70, 20)))
+    text = render_chart(report, "churn", ascii=True)
+    assert max(len(line) for line in text.split("\n")) <= 70
+
+
+def test_ascii_is_automatic_without_utf8():
+    assert wants_ascii(io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+    assert wants_ascii(io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+    assert not wants_ascii(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- Kaplan-Meier against a plain reference
+
+
+def reference_km(customers: list[tuple[int, int | None]], as_of_index: int) -> list[float]:
+    """Textbook product-limit estimator over (start period, last active period or None) per customer."""
+    durations = []  # (time, event): event True = lost at time, False = censored (alive at time)
+    for start, last in customers:
+        durations.append((last - start + 1, True) if last is not None else (as_of_index - start, False))
+    horizon = max(t - 1 if e else t for t, e in durations)
+    out, s = [], 1.0
+    for k in range(horizon + 1):
+        at_risk = sum(1 for t, e in durations if t >= k)
+        if at_risk == 0:
+            break
+        lost = sum(1 for t, e in durations if e and t == k)
+        s *= 1 - lost / at_risk
+        out.append(s * 100)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_kaplan_meier_counts_match_the_reference(seed):
+    rng = random.Random(seed)
+    as_of = 20
+    customers = []
+    for _ in range(rng.randint(1, 60)):
+        start = rng.randint(0, as_of)
+        last = None if rng.random() < 0.3 else rng.randint(start - (rng.random() < 0.05), as_of)
+        customers.append((start, last))
+    counts: dict[tuple, int] = {}
+    for c in customers:
+        counts[c] = counts.get(c, 0) + 1
+    got = kaplan_meier_counts([(s, last, n) for (s, last), n in counts.items()], as_of)
+    assert got == pytest.approx(reference_km(customers, as_of), abs=1e-9)
+
+
+def test_kaplan_meier_on_a_small_subscription_file():
+    frame = pl.DataFrame({
+        "customer_id": ["a", "b", "c", "d", "d"],
+        "start": [datetime(2024, 1, 5), datetime(2024, 1, 9), datetime(2024, 2, 1), datetime(2024, 1, 2),
+                  datetime(2024, 3, 1)],
+        "end": [datetime(2024, 2, 10), None, datetime(2024, 2, 20), datetime(2024, 1, 30), None],
+    })
+    dataset = Dataset(kind="subscriptions", frame=frame, files=[], tz="UTC")
+    curve = kaplan_meier(dataset, PeriodSpec("month"), datetime(2024, 4, 15))
+    # by customer (start month, last active month): a (Jan, Feb), b (Jan, open), c (Feb, Feb), d (Jan, open)
+    assert list(curve) == pytest.approx(reference_km([(0, 1), (0, None), (1, 1), (0, None)], 3))
+    # k=1: c is lost (1 of 4 at risk); k=2: a is lost (1 of 3); k=3: b and d, censored, still at risk
+    assert list(curve) == pytest.approx([100.0, 75.0, 50.0, 50.0])
+    with pytest.raises(ValueError):
+        kaplan_meier(Dataset(kind="events", frame=frame, files=[], tz="UTC"), PeriodSpec("month"),
+                     datetime(2024, 4, 15))

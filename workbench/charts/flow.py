@@ -1,0 +1,40 @@
+"""The retention formula per period: CS, CN, CE and churned as bars, CRR and the starting customers'
+retention (kept %) as lines on the right-hand axis. Narrow charts show a window of periods around the marker.
+"""
+
+from __future__ import annotations
+
+from workbench.charts.base import ChartSpec, Series, line
+from workbench.metrics import Flow
+
+BARS = (("CS", "muted"), ("CN", "good"), ("CE", "emphasis"), ("churned", "bad"))
+
+
+def window(count: int, marker: int | None, size: int | None) -> range:
+    """At most ``size`` consecutive positions out of ``count``, around ``marker`` (else the latest)."""
+    if size is None or size >= count:
+        return range(count)
+    size = max(size, 1)
+    centre = count - 1 if marker is None else marker
+    start = min(max(centre - size // 2, 0), count - size)
+    return range(start, start + size)
+
+
+def flow_spec(flow: Flow | None, *, marker_index: int | None = None, max_periods: int | None = None) -> ChartSpec:
+    """``marker_index`` = position in ``flow.rows`` of the current period."""
+    if flow is None or not flow.rows:
+        return ChartSpec("flow", "The retention formula", (),
+                         empty="The formula needs events or subscriptions covering at least two periods.")
+    shown = window(len(flow.rows), marker_index, max_periods)
+    rows = [flow.rows[i] for i in shown]
+    xs = [float(i) for i in shown]
+    series: list[Series] = [Series(name, tuple(xs), tuple(float(getattr(r, name)) for r in rows), role=role,
+                                   kind="bar") for name, role in BARS]
+    series.append(line("CRR %", [(x, r.crr) for x, r in zip(xs, rows, strict=True)], role="average",
+                       yside="right"))
+    series.append(line("kept %", [(x, r.starting_retention) for x, r in zip(xs, rows, strict=True)],
+                       role="extra", yside="right"))
+    labels = tuple(r.period + ("" if r.complete else "~") for r in rows)
+    marker = float(marker_index) if marker_index is not None and marker_index in shown else None
+    return ChartSpec("flow", f"CS, CN, CE, churned (bars) and CRR %, kept % (lines, right) per {flow.period.noun}",
+                     tuple(series), xticks=tuple(xs), xlabels=labels, ylim_right=(0, 100), marker_x=marker)
