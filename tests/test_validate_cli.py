@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workbench.cli import cli
 
@@ -483,3 +487,42 @@ def test_cdnow_validates_clean(cdnow_path: Path):
     assert (file["kind"], file["rows_read"], file["rows_kept"]) == ("events", 69_659, 69_659)
     assert [p["code"] for p in file["problems"]] == ["duplicate_rows"]
     assert file["problems"][0]["severity"] == "note"
+
+
+# ------------------------------------------------------------------ never a traceback, whatever the bytes
+
+_HEADERS = [b"user_id,timestamp", b"customer_id,start_date,end_date,mrr", b"respondent_id,response_date,score",
+            b"user_id;timestamp;revenue", b""]
+_CELLS = st.sampled_from([b"u1", b"", b"2024-01-01", b"2024-13-45", b"1711929600", b"-5", b"7.5", b"11", b"NaN",
+                          b"\"", b"\"a,b\"", b"\x1b[31m", b"\xff\xfe", b"\x00", b"[bold]", b"2099-01-01T00:00:00Z",
+                          b"1e400", b"9" * 30, b"true", b"null"])
+_LINES = st.lists(st.lists(_CELLS, min_size=0, max_size=5).map(lambda cells: b",".join(cells)), max_size=8)
+_TEXT_FILES = st.tuples(st.sampled_from(_HEADERS), _LINES).map(lambda t: b"\n".join([t[0], *t[1]]))
+_SUFFIXES = st.sampled_from([".csv", ".tsv", ".jsonl", ".json", ".parquet", ".xlsx", ".arrow", ".csv.gz", ""])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(_TEXT_FILES, st.binary(max_size=300)), suffix=_SUFFIXES,
+       kind=st.sampled_from([None, "events", "subscriptions", "nps"]))
+def test_any_bytes_give_a_report_not_a_traceback(tmp_path: Path, data: bytes, suffix: str, kind: str | None):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    args = [str(path), "--format", "json"] + (["--kind", kind] if kind else [])
+    result = CliRunner().invoke(cli, ["validate", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1, 2)
+    doc = json.loads(result.output)
+    assert doc["exit_status"] == result.exit_code
+    for file in doc["files"]:
+        assert file["rows_kept"] <= file["rows_read"]
+
+
+def test_installed_command_prints_no_traceback(tmp_path: Path):
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(bytes(range(256)))
+    missing = tmp_path / "missing.parquet"
+    proc = subprocess.run([sys.executable, "-m", "workbench.cli", "validate", str(garbage), str(missing)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "[wrong_format]" in proc.stdout and "[not_found]" in proc.stdout
