@@ -218,3 +218,13 @@ def test_unknown_kind_is_a_usage_error(tmp_path: Path):
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "orders" in result.output
+
+
+def test_segment_and_comment_overrides(tmp_path: Path):
+    path = write(tmp_path, "respondent_id,response_date,score,why,bucket,plan\nr1,2024-01-01,9,fast,b1,pro\n")
+    ds, report = load_ok(path, comment="why", segment="bucket")
+    assert report.columns["comment"] == "why" and report.columns["segment"] == "bucket"
+    assert ds.frame.select("comment", "segment").row(0) == ("fast", "b1")
+    result = CliRunner().invoke(cli, ["validate", path, "--segment", "bucket", "--comment", "why"])
+    assert result.exit_code == 0, result.output
+    assert "comment=why, segment=bucket" in result.output
