@@ -228,3 +228,38 @@ def test_segment_and_comment_overrides(tmp_path: Path):
     result = CliRunner().invoke(cli, ["validate", path, "--segment", "bucket", "--comment", "why"])
     assert result.exit_code == 0, result.output
     assert "comment=why, segment=bucket" in result.output
+
+
+# ------------------------------------------------------------------ column options imply the kind
+
+
+@pytest.mark.parametrize("text,options,kind", [
+    ("customer_id,start_date,end_date\nc1,2023-01-01,2023-02-01\n", {"time": "start_date"}, "events"),
+    ("user_id,timestamp,stars\nu1,2024-01-01,9\n", {"score": "stars"}, "nps"),
+    ("user_id,timestamp,gone\nu1,2024-01-01,2024-02-01\n", {"start": "timestamp", "end": "gone"}, "subscriptions"),
+    ("user_id,created_at,gone\nu1,2024-01-01,2024-02-01\n", {"end": "gone"}, "subscriptions"),
+    ("respondent_id,response_date,score\nr1,2024-01-01,9\n", {"time": "response_date"}, "nps"),
+])
+def test_column_options_imply_the_kind(tmp_path: Path, text: str, options: dict, kind: str):
+    result = load([write(tmp_path, text)], LoadOptions(**options))
+    assert list(result.datasets) == [kind], [p.describe() for r in result.reports for p in r.problems]
+    assert result.exit_status == 0
+
+
+def test_option_that_does_not_apply_to_the_forced_kind_is_noted(tmp_path: Path):
+    path = write(tmp_path, "user_id,timestamp,gone\nu1,2024-01-01,2024-02-01\n")
+    result = load([path], LoadOptions(kind="events", end="gone"))
+    assert result.exit_status == 0
+    (problem,) = result.reports[0].problems
+    assert (problem.code, problem.column) == ("unused_option", "gone")
+    assert "--end" in problem.message and "--kind" in problem.fix
+
+
+def test_a_column_named_in_an_option_is_not_auto_picked_for_another_role(tmp_path: Path):
+    # "created" is a second-tier start name; named as the end it must not also become the start
+    path = write(tmp_path, "customer_id,signup_date,created\nc1,2023-01-01,2023-05-01\n")
+    ds, report = load_ok(path, end="created")
+    assert report.columns["start"] == "signup_date" and report.columns["end"] == "created"
+    path = write(tmp_path, "customer_id,created\nc1,2023-01-01\n", "b.csv")
+    result = load([path], LoadOptions(kind="subscriptions", end="created"))
+    assert [p.code for p in result.reports[0].problems] == ["missing_column"]

@@ -100,6 +100,19 @@ def guess_kind(columns: list[str]) -> str:
     return "events"
 
 
+def _kind_from_overrides(columns: list[str], overrides: dict[str, str | None]) -> str | None:
+    """The kind the column options imply (--score: nps, --start/--end: subscriptions, --time: not
+    subscriptions), if they imply one; None leaves it to the column names."""
+    given = {role for role, col in overrides.items() if col}
+    if "score" in given:
+        return "nps"
+    if given & {"start", "end"}:
+        return "subscriptions"
+    if "time" in given and guess_kind(columns) == "subscriptions":
+        return "events"
+    return None
+
+
 def map_columns(path: str, columns: list[str], kind: str | None, overrides: dict[str, str | None]) -> ColumnMap:
     """Decide the kind and the column for each role, or raise ValueError with the problems."""
     problems: list[Problem] = []
@@ -111,9 +124,16 @@ def map_columns(path: str, columns: list[str], kind: str | None, overrides: dict
     if problems:
         raise ColumnError(problems)
 
-    chosen_kind = kind or guess_kind(columns)
+    chosen_kind = kind or _kind_from_overrides(columns, overrides) or guess_kind(columns)
     cmap = ColumnMap(kind=chosen_kind)
-    taken: set[str] = set()
+    taken: set[str] = {c for c in overrides.values() if c}  # never auto-pick a column named for another role
+    usable = REQUIRED[chosen_kind] + OPTIONAL[chosen_kind]
+    for role, col in overrides.items():
+        if col and role not in usable:
+            problems.append(Problem(
+                "unused_option", Severity.NOTE, path,
+                f"{OPTION_FOR_ROLE[role]} {printable(col)} is ignored: {chosen_kind} data has no {role} column",
+                "leave the option out, or choose the kind of data with --kind", column=printable(col)))
     for role in REQUIRED[chosen_kind] + OPTIONAL[chosen_kind]:
         if overrides.get(role):
             cmap.roles[role] = overrides[role]  # type: ignore[assignment]
