@@ -143,7 +143,7 @@ def test_nps_series(report):
     n = report.nps
     spec = nps_trend_spec(n, marker_index=3)
     assert xy(spec.by_label("NPS")) == points([s.nps for s in n.by_period])
-    upper, lower = spec.by_label("+ margin"), spec.by_label("- margin")
+    upper, lower = spec.by_label("95% margin"), spec.by_label("- margin")
     for (x, hi), (x2, lo) in zip(xy(upper), xy(lower), strict=True):
         stats = n.by_period[int(x)]
         assert x == x2 and hi == stats.nps + stats.moe95 and lo == stats.nps - stats.moe95

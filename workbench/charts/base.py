@@ -20,6 +20,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from plotext._dict import color_codes as _COLOR_CODES
 from plotext._figure import _figure_class as _Figure
 
 RGB = tuple[int, int, int]
@@ -83,7 +84,8 @@ class Series:
     kind: str = "line"
     yside: str = "left"
     bold: bool = False
-    group: int = 0  # bars of the same group index are drawn side by side (multiple bars)
+    width: float = 0.8  # bars: the bar width in x units
+    offset: float = 0.0  # bars: drawn this far right of x (bars side by side); x itself stays the period
     legend: bool = True  # False: drawn without a legend entry (the faint cohorts)
 
 
@@ -129,7 +131,7 @@ def split_complete(label: str, xs: Sequence[float], ys: Sequence[float | None], 
 
 # ---------------------------------------------------------------- drawing
 
-_LINE_MARKERS = {"faint": ".", "emphasis": "*", "average": "#", "extra": "+", "muted": ":"}
+_LINE_MARKERS = {"faint": ".", "emphasis": "*", "average": "@", "extra": "&", "muted": ":"}
 _BOX_TO_ASCII = str.maketrans({"─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "┼": "+", "┬": "+",
                                "┴": "+", "├": "+", "┤": "+", "•": "o", "█": "#", "–": "-", "—": "-", "−": "-",
                                "±": "+/-", "⅃": "R", "…": "...", "×": "x", "·": "."})
@@ -146,16 +148,6 @@ def strip_colors(text: str) -> str:
     return _ESCAPE.sub("", text)
 
 
-def _marker(series: Series, ascii: bool) -> str:
-    if series.kind == "bar":
-        return "#" if ascii else "sd"
-    if series.kind == "points":
-        return "o" if ascii else "dot"
-    if ascii:
-        return "@" if series.bold else _LINE_MARKERS.get(series.role, "*")
-    return "braille"
-
-
 def thin_ticks(ticks: Sequence[float], labels: Sequence[str], room: int) -> tuple[list[float], list[str]]:
     """Every n-th tick so that the labels fit in ``room`` columns (the first and the marker-independent last kept)."""
     if not ticks:
@@ -169,25 +161,29 @@ def thin_ticks(ticks: Sequence[float], labels: Sequence[str], room: int) -> tupl
 
 def draw(spec: ChartSpec, *, width: int, height: int, palette: Palette = ANSI_PALETTE, ascii: bool = False,
          color: bool = True) -> str:
-    """The chart as text ``width`` × ``height`` cells (ANSI colour codes unless ``color`` is False)."""
+    """The chart as text ``width`` × ``height`` cells (ANSI colour codes unless ``color`` is False).
+
+    The legend is one line under the plot (plotext's own legend box would hide the data at the top left)."""
     width, height = max(int(width), 20), max(int(height), 6)
     if spec.empty:
         text = _centered([spec.title, "", spec.empty], width, height)
         return to_ascii(text) if ascii else text
+    glyphs = _glyphs(spec, ascii)
+    legend = _legend(spec, glyphs, palette, width, ascii)
     fig = _Figure()
-    fig.plot_size(width, height)
-    fig._set_size(width, height)
+    plot_height = height - 1 if legend else height
+    fig.plot_size(width, plot_height)
+    fig._set_size(width, plot_height)
     fig.theme("clear")
-    fig.title(spec.title)
-    bars = [s for s in spec.series if s.kind == "bar"]
-    if bars:
-        _draw_bars(fig, bars, palette, ascii)
-    for s in spec.series:
+    fig.title(fit_title(spec.title, width - 2))
+    for index, s in enumerate(spec.series):
+        if s.kind == "bar" and s.x:
+            fig.bar([x + s.offset for x in s.x], list(s.y), marker=glyphs[index][0], color=palette.color(s.role), width=s.width,
+                    yside=s.yside)
+    for index, s in enumerate(spec.series):
         if s.kind == "bar" or not s.x:
             continue
-        marker = _marker(s, ascii)
-        colour = palette.color(s.role)
-        kwargs = {"marker": marker, "color": colour, "yside": s.yside, "label": (s.label or None) if s.legend else None}
+        kwargs = {"marker": glyphs[index][0], "color": palette.color(s.role), "yside": s.yside}
         if s.bold and not ascii:
             kwargs["style"] = "bold"
         if s.kind == "points":
@@ -210,29 +206,76 @@ def draw(spec: ChartSpec, *, width: int, height: int, palette: Palette = ANSI_PA
     if spec.ylim_right:
         fig.ylim(*spec.ylim_right, yside="right")
     text = fig.build().rstrip("\n")
+    if legend:
+        text += "\n" + legend
     if not color:
         text = strip_colors(text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return to_ascii(text) if ascii else text
 
 
-_BAR_MARKERS = {True: "#=+%", False: ("sd", "▓", "▒", "░")}
+def _glyphs(spec: ChartSpec, ascii: bool) -> list[tuple[str, str]]:
+    """(plotext marker, legend glyph) per series; side-by-side bars each get their own fill."""
+    out: list[tuple[str, str]] = []
+    bars = 0
+    for s in spec.series:
+        if s.kind == "bar":
+            fill = _BAR_FILLS[ascii][bars % len(_BAR_FILLS[ascii])]  # distinct without colour too
+            bars += 1
+            out.append((fill, "█" if fill == "sd" else fill))
+        elif s.kind == "points":
+            out.append(("o", "o") if ascii else ("dot", "•"))
+        elif ascii:
+            char = _LINE_MARKERS.get(s.role, "*")
+            out.append((char, char * 2))
+        else:
+            out.append(("braille", "━━" if s.bold else "──"))
+    return out
 
 
-def _draw_bars(fig: _Figure, bars: list[Series], palette: Palette, ascii: bool) -> None:
-    """Bars of one group index side by side around each x (plotext's multiple_bar misplaces them), each series
-    with its own fill so that they differ without colour too."""
-    groups: dict[int, list[Series]] = {}
-    for s in bars:
-        groups.setdefault(s.group, []).append(s)
-    for members in groups.values():
-        share = 0.8 / len(members)
-        for j, s in enumerate(members):
-            offset = (j - (len(members) - 1) / 2) * share
-            fills = _BAR_MARKERS[ascii]
-            marker = fills[j % len(fills)] if len(members) > 1 else _marker(s, ascii)
-            fig.bar([x + offset for x in s.x], list(s.y), marker=marker, color=palette.color(s.role),
-                    label=s.label or None, width=share, yside=s.yside)
+def _legend(spec: ChartSpec, glyphs: list[tuple[str, str]], palette: Palette, width: int, ascii: bool) -> str:
+    """One line: a coloured glyph and the label of every series with a legend (dots 'not over' once)."""
+    items: list[tuple[str, ColorValue, str]] = []
+    seen_open = False
+    for s, (_, glyph) in zip(spec.series, glyphs, strict=True):
+        if not s.legend or not s.label or not s.x:
+            continue
+        if s.label.endswith("(not over)"):
+            if seen_open:
+                continue
+            seen_open = True
+            items.append((glyph, palette.color(s.role), "not over"))
+        else:
+            items.append((glyph, palette.color(s.role), s.label))
+    if spec.marker_x is not None:
+        items.append(("|" if ascii else "│", palette.marker, "now"))
+    out, used = "", 0
+    for glyph, colour, label in items:
+        piece = f"{glyph} {label}"
+        if used + len(piece) + 2 > width:
+            break
+        out += ("  " if used else "") + _ansi(colour) + glyph + "\x1b[0m " + label
+        used += len(piece) + (2 if used else 0)
+    return out
+
+
+def _ansi(colour: ColorValue) -> str:
+    if isinstance(colour, tuple):
+        return "\x1b[38;2;{};{};{}m".format(*colour)
+    if isinstance(colour, int):
+        return f"\x1b[38;5;{colour}m"
+    code = _COLOR_CODES.get(colour)
+    return f"\x1b[38;5;{code}m" if code is not None else ""
+
+
+_BAR_FILLS = {True: "#=+%", False: ("sd", "▓", "▒", "░")}
+
+
+def fit_title(title: str, room: int) -> str:
+    """The title, without its bracketed detail if it does not fit, cut with '...' if it still does not."""
+    if len(title) > room and " (" in title:
+        title = title[:title.index(" (")]
+    return title if len(title) <= room else title[:max(room - 3, 0)] + "..."
 
 
 def _centered(lines: list[str], width: int, height: int) -> str:

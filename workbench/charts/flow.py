@@ -28,8 +28,10 @@ def flow_spec(flow: Flow | None, *, marker_index: int | None = None, max_periods
     shown = window(len(flow.rows), marker_index, max_periods)
     rows = [flow.rows[i] for i in shown]
     xs = [float(i) for i in shown]
+    share = 0.8 / len(BARS)
     series: list[Series] = [Series(name, tuple(xs), tuple(float(getattr(r, name)) for r in rows), role=role,
-                                   kind="bar") for name, role in BARS]
+                                   kind="bar", width=share, offset=(j - (len(BARS) - 1) / 2) * share)
+                            for j, (name, role) in enumerate(BARS)]
     series.append(line("CRR %", [(x, r.crr) for x, r in zip(xs, rows, strict=True)], role="average",
                        yside="right"))
     series.append(line("kept %", [(x, r.starting_retention) for x, r in zip(xs, rows, strict=True)],

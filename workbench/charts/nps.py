@@ -15,8 +15,8 @@ def nps_trend_spec(summary: NpsSummary | None, *, marker_index: int | None = Non
         return ChartSpec("nps", "NPS", (), empty="No NPS responses loaded.")
     stats = summary.by_period
     xs = range(len(stats))
-    upper = line("+ margin", [(x, s.nps + s.moe95 if s.nps is not None and s.moe95 is not None else None)
-                              for x, s in zip(xs, stats, strict=True)], role="muted", legend=False)
+    upper = line("95% margin", [(x, s.nps + s.moe95 if s.nps is not None and s.moe95 is not None else None)
+                              for x, s in zip(xs, stats, strict=True)], role="muted")
     lower = line("- margin", [(x, s.nps - s.moe95 if s.nps is not None and s.moe95 is not None else None)
                               for x, s in zip(xs, stats, strict=True)], role="muted", legend=False)
     enough = [s.warning is None for s in stats]

@@ -1,0 +1,187 @@
+"""The chart widget in a tiny app: every chart in a dark, a light and an ANSI theme at 80×24 and 120×40,
+the marker following the period, theme changes, the cache, and the plain-ASCII mode."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.app import App, ComposeResult
+
+from workbench.charts import strip_colors
+from workbench.charts.base import ANSI_PALETTE
+from workbench.io import load
+from workbench.metrics import AnalysisOptions, analyze
+from workbench.metrics.survival import kaplan_meier
+from workbench.resources import sample_paths
+from workbench.ui.charts import Chart, RetentionData
+
+THEMES = ("textual-dark", "textual-light", "ansi-dark")
+SIZES = ((80, 24), (120, 40))
+KINDS = ("retention", "flow", "churn", "revenue", "nps", "nps_distribution", "cltv")
+
+
+@pytest.fixture(scope="module")
+def data():
+    loaded = load(sample_paths())
+    report = analyze(loaded.datasets, AnalysisOptions())
+    km = kaplan_meier(loaded.datasets["subscriptions"], report.options.period, report.as_of)
+    return {"retention": RetentionData(report.cohorts, km), "flow": report.flow, "churn": report.flow,
+            "revenue": report.flow, "nps": report.nps, "nps_distribution": report.nps.by_period[5],
+            "cltv": report.cltv}
+
+
+class ChartApp(App[None]):
+    """One chart filling the screen."""
+
+    def __init__(self, kind: str, data, theme: str = "textual-dark", marker: int | None = 3,
+                 current: int | None = 2, ascii: bool = False) -> None:
+        super().__init__()
+        self.kind, self.chart_data, self.start_theme = kind, data, theme
+        self.start_marker, self.start_current, self.start_ascii = marker, current, ascii
+
+    def compose(self) -> ComposeResult:
+        yield Chart(self.kind, ascii=self.start_ascii, id="chart")
+
+    def on_mount(self) -> None:
+        self.theme = self.start_theme
+        chart = self.query_one(Chart)
+        chart.data = self.chart_data
+        chart.current = self.start_current
+        chart.marker_index = self.start_marker
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def marker_column(text: str) -> int:
+    counts: dict[int, int] = {}
+    for line in text.split("\n"):
+        bars = [i for i, ch in enumerate(line) if ch in "|│"]
+        for i in bars[1:-1]:
+            counts[i] = counts.get(i, 0) + 1
+    return max(counts, key=counts.get)
+
+
+# ---------------------------------------------------------------- pilot
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_chart_renders_in_every_theme(data, kind, theme):
+    async def scenario():
+        app = ChartApp(kind, data[kind], theme=theme)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            chart = app.query_one(Chart)
+            text = chart.plain()
+            assert chart.spec is not None and not chart.spec.empty
+            assert chart.spec.title.split(" (")[0][:30] in text
+            assert chart.builds >= 1
+            lines = text.split("\n")
+            assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
+            if theme.startswith("ansi"):
+                assert chart._palette == ANSI_PALETTE
+            else:
+                assert chart._palette.name == theme
+    run(scenario())
+
+
+@pytest.mark.parametrize("kind", ("retention", "flow", "churn", "nps", "cltv"))
+def test_marker_moves_with_the_period(data, kind):
+    async def scenario():
+        app = ChartApp(kind, data[kind], marker=2, ascii=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            chart = app.query_one(Chart)
+            columns = [marker_column(chart.plain())]
+            assert chart.spec.marker_x == 2
+            for step in (5, 9):
+                chart.marker_index = step
+                await pilot.pause()
+                assert chart.spec.marker_x == step
+                columns.append(marker_column(chart.plain()))
+            assert columns == sorted(columns) and len(set(columns)) == 3
+    run(scenario())
+
+
+def test_redraws_only_what_changed(data):
+    async def scenario():
+        app = ChartApp("retention", data["retention"], marker=1)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            chart = app.query_one(Chart)
+            chart.plain()
+            built = chart.builds
+            chart.refresh()
+            await pilot.pause()
+            chart.plain()
+            assert chart.builds == built  # a repaint without a change: served from the cache
+            chart.marker_index = 2
+            await pilot.pause()
+            chart.plain()
+            assert chart.builds == built + 1
+            chart.marker_index = 1  # back: cached
+            await pilot.pause()
+            chart.plain()
+            assert chart.builds == built + 1
+            chart.data = data["retention"]  # new data: cache dropped
+            await pilot.pause()
+            chart.plain()
+            assert chart.builds == built + 2
+    run(scenario())
+
+
+def test_colours_follow_theme_changes(data):
+    async def scenario():
+        app = ChartApp("churn", data["churn"], theme="textual-dark")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            chart = app.query_one(Chart)
+            dark = chart._palette
+            app.theme = "textual-light"
+            await pilot.pause()
+            assert chart._palette != dark and chart._palette.name == "textual-light"
+            app.theme = "ansi-light"
+            await pilot.pause()
+            assert chart._palette == ANSI_PALETTE
+            styles = {str(span.style) for span in chart.render().spans}
+            assert not any("#" in s for s in styles)  # only the terminal's named colours in ANSI themes
+    run(scenario())
+
+
+def test_ascii_mode_has_no_character_above_127(data):
+    async def scenario():
+        for kind in KINDS:
+            app = ChartApp(kind, data[kind], ascii=True)
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                text = app.query_one(Chart).plain()
+                assert text.strip() and max(map(ord, text)) <= 127, kind
+    run(scenario())
+
+
+def test_plotted_values_are_the_metrics(data):
+    """The widget plots the spec of the pure chart functions, whose series tests/test_charts.py checks."""
+    async def scenario():
+        app = ChartApp("churn", data["churn"], marker=4)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            spec = app.query_one(Chart).spec
+            rows = data["churn"].rows
+            line = spec.by_label("churn %")
+            assert list(line.y) == [r.churn_rate for r in rows if r.complete and r.churn_rate is not None]
+            top = strip_colors(app.query_one(Chart).plain()).split("\n")
+            assert any(f"{max(line.y):.1f}" in row for row in top)  # the y axis reaches the largest value
+    run(scenario())
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_snapshot(snap_compare, data, kind, theme, size):
+    assert snap_compare(ChartApp(kind, data[kind], theme=theme), terminal_size=size)

@@ -1,0 +1,158 @@
+"""One widget for every chart: give it the metrics result (``data``), the current period (``marker_index``)
+and, for cohort charts, the current cohort (``current``); it draws with :func:`workbench.charts.base.draw`.
+
+Our own small widget over plotext's figure ``build()`` rather than textual-plotext's ``PlotextPlot``: the
+figure text comes from the same pure functions as ``workbench report --chart`` (one drawing path, testable
+without Textual, ASCII mode included), and this widget caches the built text per (data, cohort, marker, size,
+palette, ASCII) so that only a change of one of those rebuilds a figure — ``PlotextPlot`` rebuilds on every
+``render()`` and registers its themes in plotext's global theme table.
+
+Colours: series colours come from the app theme (primary, accent, secondary, error, success, warning over the
+background) and follow theme changes through ``app.theme_changed_signal``. ANSI themes get the 16 terminal
+colours by name and plotext's ``clear`` theme (every chart uses it: no canvas or axis colour of its own), so
+axis text is the terminal's foreground and stays legible.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.app import App
+from textual.color import Color
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from workbench.charts import (
+    ANSI_PALETTE,
+    ChartSpec,
+    Palette,
+    churn_spec,
+    cltv_spec,
+    draw,
+    flow_spec,
+    nps_distribution_spec,
+    nps_trend_spec,
+    retention_spec,
+    revenue_spec,
+)
+from workbench.charts.base import palette_from_rgb
+from workbench.metrics import CohortTriangle
+
+CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class RetentionData:
+    """What the retention chart plots: the triangle and, when available, Kaplan-Meier survival % by k."""
+
+    triangle: CohortTriangle | None
+    km: Sequence[float | None] | None = None
+
+
+def _flow_periods(width: int) -> int:
+    """How many periods of four bars fit: five columns each beside the axes."""
+    return max(3, (width - 16) // 6)
+
+
+Builder = Callable[[Any, int | None, int | None, int], ChartSpec]
+BUILDERS: dict[str, Builder] = {
+    "retention": lambda d, cur, m, w: retention_spec(d.triangle if d else None, current=cur, marker_k=m,
+                                                     km=d.km if d else None),
+    "flow": lambda d, cur, m, w: flow_spec(d, marker_index=m, max_periods=_flow_periods(w)),
+    "churn": lambda d, cur, m, w: churn_spec(d, marker_index=m),
+    "revenue": lambda d, cur, m, w: revenue_spec(d, marker_index=m),
+    "nps": lambda d, cur, m, w: nps_trend_spec(d, marker_index=m),
+    "nps_distribution": lambda d, cur, m, w: nps_distribution_spec(d),
+    "cltv": lambda d, cur, m, w: cltv_spec(d, current=cur, marker_k=m),
+}
+
+
+def theme_palette(app: App) -> Palette:
+    """Series colours from the app's current theme; the terminal's own 16 colours for ANSI themes."""
+    theme = app.current_theme
+    if theme.ansi:
+        return ANSI_PALETTE
+    variables = app.get_css_variables()
+
+    def rgb(name: str, fallback: str) -> tuple[int, int, int]:
+        return Color.parse(variables.get(name) or fallback).rgb
+
+    return palette_from_rgb(theme.name, primary=rgb("primary", "#0178D4"), secondary=rgb("secondary", "#004578"),
+                            accent=rgb("accent", "#ffa62b"), warning=rgb("warning", "#ffa62b"),
+                            error=rgb("error", "#ba3c5b"), success=rgb("success", "#4EBF71"),
+                            foreground=rgb("foreground", "#e0e0e0"), background=rgb("background", "#1e1e1e"))
+
+
+class Chart(Widget):
+    """A plotext chart of ``data`` (the result its ``kind`` plots) with a marker at ``marker_index``."""
+
+    DEFAULT_CSS = """
+    Chart {
+        width: 1fr;
+        height: 1fr;
+        min-height: 8;
+    }
+    """
+
+    data: reactive[Any] = reactive(None, always_update=True)
+    current: reactive[int | None] = reactive(None)  # the cohort drawn bold (retention, cltv)
+    marker_index: reactive[int | None] = reactive(None)  # the current period on this chart's x axis
+    ascii: reactive[bool] = reactive(False)
+
+    def __init__(self, kind: str, *, ascii: bool = False, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        if kind not in BUILDERS:
+            raise ValueError(f"unknown chart {kind!r}; use one of {', '.join(BUILDERS)}")
+        super().__init__(name=name, id=id, classes=classes)
+        self.kind = kind
+        self.set_reactive(Chart.ascii, ascii)
+        self._cache: OrderedDict[tuple, Text] = OrderedDict()
+        self._palette: Palette = ANSI_PALETTE
+        self.builds = 0  # figures built (not served from the cache): the tests and benchmark read it
+        self.spec: ChartSpec | None = None  # the spec of the latest figure built
+
+    def on_mount(self) -> None:
+        self._palette = theme_palette(self.app)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme) -> None:
+        palette = theme_palette(self.app)
+        if palette != self._palette:
+            self._palette = palette
+            self.refresh()
+
+    def watch_data(self) -> None:
+        self._cache.clear()  # keyed by id(data): a new result object may reuse an old id
+
+    def key(self, width: int, height: int) -> tuple:
+        return (id(self.data), self.current, self.marker_index, width, height, self._palette, self.ascii)
+
+    def render(self) -> Text:
+        width, height = self.content_size.width, self.content_size.height
+        if width <= 0 or height <= 0:
+            return Text("")
+        key = self.key(width, height)
+        text = self._cache.get(key)
+        if text is None:
+            text = self.build(width, height)
+            self._cache[key] = text
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return text
+
+    def build(self, width: int, height: int) -> Text:
+        """Build the figure for the current state (no cache)."""
+        self.spec = BUILDERS[self.kind](self.data, self.current, self.marker_index, width)
+        self.builds += 1
+        figure = draw(self.spec, width=width, height=height, palette=self._palette, ascii=self.ascii)
+        return Text.from_ansi(figure, no_wrap=True, overflow="crop")
+
+    def plain(self) -> str:
+        """The chart as plain text at its current size (for tests and screen readers)."""
+        return self.render().plain
