@@ -14,8 +14,6 @@ import click
 
 from workbench import __version__
 from workbench.cli_options import data_options
-from workbench.commands.report import report
-from workbench.commands.sample import sample
 from workbench.io import LoadOptions, load
 from workbench.io.problems import FileReport, Severity
 from workbench.io.text import escape_controls
@@ -23,11 +21,33 @@ from workbench.io.text import escape_controls
 SUBCOMMANDS = ("validate", "report", "sample", "open")
 
 
+# Imported only when used, so `workbench validate` does not pay for numpy, rich tables or textual.
+LAZY_COMMANDS = {
+    "report": ("workbench.commands.report", "report"),
+    "sample": ("workbench.commands.sample", "sample"),
+}
+
+
 class DefaultToOpen(click.Group):
-    """A group whose first argument may be a data path: then it means ``workbench open PATH...``."""
+    """A group whose first argument may be a data path: then it means ``workbench open PATH...``.
+
+    The heavier subcommands are imported on first use (see :data:`LAZY_COMMANDS`).
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[name]
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
+        if not args or args[0] not in known:
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
@@ -103,8 +123,6 @@ def open_app(paths: tuple[str, ...], load_options: LoadOptions) -> None:
     run_app(list(paths), load_options)
 
 
-cli.add_command(sample)
-cli.add_command(report)
 
 
 def main() -> None:
