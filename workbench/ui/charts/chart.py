@@ -1,11 +1,15 @@
 """One widget for every chart: give it the metrics result (``data``), the current period (``marker_index``)
 and, for cohort charts, the current cohort (``current``); it draws with :func:`workbench.charts.base.draw`.
 
-Our own small widget over plotext's figure ``build()`` rather than textual-plotext's ``PlotextPlot``: the
-figure text comes from the same pure functions as ``workbench report --chart`` (one drawing path, testable
-without Textual, ASCII mode included), and this widget caches the built text per (data, cohort, marker, size,
-palette, ASCII) so that only a change of one of those rebuilds a figure — ``PlotextPlot`` rebuilds on every
-``render()`` and registers its themes in plotext's global theme table.
+Our own small widget over plotext's figure ``build()`` rather than textual-plotext's ``PlotextPlot``:
+
+* the figure text comes from the same pure functions as ``workbench report --chart`` (one drawing path,
+  testable without Textual, ASCII mode included);
+* redraw only what changed: plotext builds a figure only when the data, the cohort, the size, the palette or
+  the ASCII mode change. When only the current period moves (n/p), the cached figure gets the marker drawn
+  over it at the column plotext itself would use (:meth:`Canvas.column`), which takes about a millisecond
+  instead of a full build. ``PlotextPlot`` rebuilds the whole figure on every ``render()`` and registers its
+  themes in plotext's global theme table.
 
 Colours: series colours come from the app theme (primary, accent, secondary, error, success, warning over the
 background) and follow theme changes through ``app.theme_changed_signal``. ANSI themes get the 16 terminal
@@ -17,9 +21,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from plotext._dict import color_codes as COLOR_CODES
+from rich.color import Color as RichColor
+from rich.style import Style
 from rich.text import Text
 from textual.app import App
 from textual.color import Color
@@ -39,7 +46,7 @@ from workbench.charts import (
     retention_spec,
     revenue_spec,
 )
-from workbench.charts.base import palette_from_rgb
+from workbench.charts.base import Canvas, draw_figure, palette_from_rgb
 from workbench.metrics import CohortTriangle
 
 CACHE_SIZE = 64
@@ -87,6 +94,45 @@ def theme_palette(app: App) -> Palette:
                             foreground=rgb("foreground", "#e0e0e0"), background=rgb("background", "#1e1e1e"))
 
 
+def _lru_get(cache: OrderedDict, key):
+    value = cache.get(key)
+    if value is not None:
+        cache.move_to_end(key)
+    return value
+
+
+def _lru_put(cache: OrderedDict, key, value) -> None:
+    cache[key] = value
+    if len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+
+
+def marker_style(colour) -> Style:
+    """A Rich style for a palette colour (RGB tuple, 256-colour code or plotext colour name)."""
+    if isinstance(colour, tuple):
+        return Style(color=RichColor.from_rgb(*colour))
+    code = colour if isinstance(colour, int) else COLOR_CODES.get(colour)
+    return Style(color=RichColor.from_ansi(code)) if code is not None else Style()
+
+
+def with_marker(text: Text, canvas: Canvas, column: int, style: Style, ascii: bool) -> Text:
+    """``text`` with plotext's vertical line at ``column``: on the blank cells of the plot area (data stays on
+    top, as plotext draws it) and as tick marks on the frame above and below."""
+    lines = text.split("\n", allow_blank=True)
+    bar = "|" if ascii else "│"
+    ticks = {canvas.top: "+" if ascii else "┬", canvas.bottom: "+" if ascii else "┴"}
+    for row in range(canvas.top, min(canvas.bottom, len(lines) - 1) + 1):
+        line = lines[row]
+        if len(line) <= column:
+            line = line + " " * (column + 1 - len(line))
+        cell = line.plain[column]
+        if row in ticks:  # plotext marks a vertical line on the frame whatever tick was there
+            lines[row] = line[:column] + Text(ticks[row]) + line[column + 1:]
+        elif cell == " ":
+            lines[row] = line[:column] + Text(bar, style) + line[column + 1:]
+    return Text("\n", no_wrap=True, overflow="crop").join(lines)
+
+
 class Chart(Widget):
     """A plotext chart of ``data`` (the result its ``kind`` plots) with a marker at ``marker_index``."""
 
@@ -110,7 +156,8 @@ class Chart(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.kind = kind
         self.set_reactive(Chart.ascii, ascii)
-        self._cache: OrderedDict[tuple, Text] = OrderedDict()
+        self._cache: OrderedDict[tuple, Text] = OrderedDict()  # finished figures by widget state
+        self._figures: OrderedDict[tuple, tuple[Text, Canvas | None]] = OrderedDict()  # figures without marker
         self._palette: Palette = ANSI_PALETTE
         self.builds = 0  # figures built (not served from the cache): the tests and benchmark read it
         self.spec: ChartSpec | None = None  # the spec of the latest figure built
@@ -127,31 +174,42 @@ class Chart(Widget):
 
     def watch_data(self) -> None:
         self._cache.clear()  # keyed by id(data): a new result object may reuse an old id
-
-    def key(self, width: int, height: int) -> tuple:
-        return (id(self.data), self.current, self.marker_index, width, height, self._palette, self.ascii)
+        self._figures.clear()
 
     def render(self) -> Text:
         width, height = self.content_size.width, self.content_size.height
         if width <= 0 or height <= 0:
             return Text("")
-        key = self.key(width, height)
-        text = self._cache.get(key)
+        key = (id(self.data), self.current, self.marker_index, width, height, self._palette, self.ascii)
+        text = _lru_get(self._cache, key)
         if text is None:
             text = self.build(width, height)
-            self._cache[key] = text
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
+            _lru_put(self._cache, key, text)
         return text
 
     def build(self, width: int, height: int) -> Text:
-        """Build the figure for the current state (no cache)."""
-        self.spec = BUILDERS[self.kind](self.data, self.current, self.marker_index, width)
-        self.builds += 1
-        figure = draw(self.spec, width=width, height=height, palette=self._palette, ascii=self.ascii)
-        return Text.from_ansi(figure, no_wrap=True, overflow="crop")
+        """The figure for the current state: the figure without its marker comes from a cache when only the
+        marker moved (the common case when stepping periods), and the marker is drawn over it."""
+        spec = BUILDERS[self.kind](self.data, self.current, self.marker_index, width)
+        self.spec = spec
+        base_key = (replace(spec, marker_x=None), spec.marker_x is not None, width, height, self._palette,
+                    self.ascii)
+        figure = _lru_get(self._figures, base_key)
+        if figure is None:
+            self.builds += 1
+            raw, canvas = draw_figure(spec, width=width, height=height, palette=self._palette, ascii=self.ascii,
+                                      marker=False)
+            figure = (Text.from_ansi(raw, no_wrap=True, overflow="crop"), canvas)
+            _lru_put(self._figures, base_key, figure)
+        text, canvas = figure
+        if spec.marker_x is None:
+            return text
+        column = canvas.column(spec.marker_x) if canvas is not None else None
+        if column is None:  # not on the plotted x range: let plotext draw it
+            self.builds += 1
+            raw = draw(spec, width=width, height=height, palette=self._palette, ascii=self.ascii)
+            return Text.from_ansi(raw, no_wrap=True, overflow="crop")
+        return with_marker(text, canvas, column, marker_style(self._palette.marker), self.ascii)
 
     def plain(self) -> str:
         """The chart as plain text at its current size (for tests and screen readers)."""

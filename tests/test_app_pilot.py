@@ -1,0 +1,590 @@
+"""Pilot tests of the app: every binding and panel, the numbers on screen checked against workbench.metrics."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from test_app_support import EVIL_IDS, expected, run_async, write_evil, write_sample
+from textual.coordinate import Coordinate
+from textual.widgets import Input, TabbedContent
+
+from workbench.io import LoadOptions
+from workbench.metrics import AnalysisOptions, PeriodSpec, customers_behind_cell
+from workbench.ui import app as app_module
+from workbench.ui.app import RetentionApp
+from workbench.ui.churn_panel import ChurnPanel
+from workbench.ui.cltv_panel import CltvPanel
+from workbench.ui.cohort_table import CohortTable
+from workbench.ui.customers_screen import CustomersScreen
+from workbench.ui.data_panel import DataPanel
+from workbench.ui.flow_view import FlowView
+from workbench.ui.formula_panel import FormulaPanel
+from workbench.ui.help_screen import HelpScreen
+from workbench.ui.nps_panel import NpsPanel
+from workbench.ui.problems_screen import ProblemsScreen
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.chdir(tmp_path)
+    return write_sample(tmp_path)
+
+
+def plain(widget) -> str:
+    content = widget.content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def panel_text(panel) -> str:
+    return "\n".join(plain(static) for static in panel.query("Static"))
+
+
+def formula_numbers(row) -> str:
+    return f"(({row.CE:,} − {row.CN:,}) / {row.CS:,}) × 100 = {row.crr:.1f} %"
+
+
+async def ready(app: RetentionApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+# ---------------------------------------------------------------- the first screen
+
+
+@run_async
+async def test_first_screen_shows_triangle_and_formula_from_metrics(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        formula = plain(app.query_one(FormulaPanel))
+        last = report.flow.rows[-1]
+        assert "CRR = ((CE − CN) / CS) × 100" in formula
+        assert formula_numbers(last) in formula
+        assert f"{last.retained:,} of {last.CS:,} = {last.starting_retention:.1f} %" in formula
+        assert "customers at the end" in formula and "new customers" in formula and "at the start" in formula
+        if last.explanation:
+            assert "Why they differ" in formula
+        # rows = cohorts + the average row; every cell is the metrics' retention
+        assert table.row_count == len(report.cohorts.rows) + 1
+        for r, row in enumerate(report.cohorts.rows):
+            assert str(table.rows[table.ordered_rows[r].key].label).startswith(f"{row.cohort} ({row.size:,})")
+            for k, value in enumerate(row.retention):
+                cell = table.get_cell_at(Coordinate(r, k)).plain.strip()
+                assert cell == f"{value:.1f}" + ("" if row.complete[k] else "~")
+        average = [table.get_cell_at(Coordinate(len(report.cohorts.rows), k)).plain.strip()
+                   for k in range(report.cohorts.width)]
+        assert average == ["—" if v is None else f"{v:.1f}" for v in report.cohorts.average]
+        # both halves of the product are on screen at 80x24
+        for widget in (table, app.query_one(FormulaPanel)):
+            assert widget.region.height >= 5
+            assert widget.region.bottom <= SIZE[1] - 1
+        assert app.first_screen_seconds is not None
+
+
+@run_async
+async def test_cell_under_cursor_numerator_denominator(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("g")  # first cohort, same column → its calendar period
+        table = app.query_one(CohortTable)
+        row = report.cohorts.rows[0]
+        k = table.cursor_coordinate.column
+        text = plain(app.query_one(FormulaPanel))
+        assert f"Cell {row.cohort} +{k}" in text
+        assert f"{row.active[k]:,} active / {row.size:,} in the cohort = {row.retention[k]:.1f} %" in text
+
+
+# ---------------------------------------------------------------- stepping through periods
+
+
+@run_async
+async def test_n_and_p_step_the_period_and_dim_at_the_ends(files):
+    report, _ = expected(files)
+    rows = report.flow.rows
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert app.period == len(rows) - 1
+        assert app.check_action("next_period", ()) is None  # footer dims n at the end
+        await pilot.press("p")
+        assert app.period == len(rows) - 2
+        assert formula_numbers(rows[-2]) in plain(app.query_one(FormulaPanel))
+        assert app.query_one(CohortTable).current == report.cohorts.period.index_of(rows[-2].start)
+        await pilot.press("n")
+        assert formula_numbers(rows[-1]) in plain(app.query_one(FormulaPanel))
+        for _ in range(len(rows) + 2):
+            await pilot.press("p")
+        assert app.period == 0
+        assert app.check_action("prev_period", ()) is None  # footer dims p at the start
+        assert app.check_action("next_period", ()) is True
+        assert formula_numbers(rows[0]) in plain(app.query_one(FormulaPanel))
+        # everything follows: the flow table's cursor and the churn panel
+        assert app.query_one(FlowView).cursor_row == 0
+        assert f"({rows[0].churned:,} / {rows[0].CS:,}) × 100" in panel_text(app.query_one(ChurnPanel))
+
+
+@run_async
+async def test_arrow_keys_and_hjkl_in_the_table_move_the_period(files):
+    report, _ = expected(files)
+    rows = report.flow.rows
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        start = app.period
+        await pilot.press("left")
+        assert app.period == start - 1
+        await pilot.press("h")
+        assert app.period == start - 2
+        await pilot.press("right", "l")
+        assert app.period == start
+        table = app.query_one(CohortTable)
+        before = table.cursor_coordinate
+        await pilot.press("j")
+        assert table.cursor_coordinate.row == before.row + 1
+        await pilot.press("k")
+        assert table.cursor_coordinate.row == before.row
+        await pilot.press("down")
+        assert table.cursor_coordinate.row == before.row + 1
+        await pilot.press("down", "up")
+        # the period shown is the calendar period of the cell under the cursor
+        cohort = report.cohorts.rows[table.cursor_coordinate.row]
+        calendar = report.cohorts.period.index_of(cohort.start) + table.cursor_coordinate.column
+        assert rows[app.period].period == report.cohorts.period.label_of(calendar)
+
+
+@run_async
+async def test_g_and_G_go_to_first_and_last_row(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        await pilot.press("g")
+        assert table.cursor_coordinate.row == 0
+        await pilot.press("G")
+        assert table.cursor_coordinate.row == len(report.cohorts.rows)  # the average row
+
+
+@run_async
+async def test_space_plays_and_stops(files, monkeypatch):
+    monkeypatch.setattr(app_module, "PLAY_SECONDS", 0.25)
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("space")  # at the end: starts again from the first period
+        assert app.playing
+        assert "playing" in plain(app.query_one("#status"))
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if app.period > 0:
+                break
+        assert app.period > 0
+        await pilot.press("space")
+        assert not app.playing
+        stopped = app.period
+        await pilot.pause(0.5)
+        assert app.period == stopped
+        await pilot.press("space")
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if not app.playing:
+                break
+        assert not app.playing and app.period == len(report.flow.rows) - 1  # stops by itself at the end
+
+
+# ---------------------------------------------------------------- toggles
+
+
+@run_async
+async def test_c_toggles_counts_and_percent(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("c")
+        table = app.query_one(CohortTable)
+        row = report.cohorts.rows[0]
+        assert [table.get_cell_at(Coordinate(0, k)).plain.strip().rstrip("~") for k in range(len(row.active))] \
+            == [f"{v:,}" for v in row.active]
+        assert "counts" in plain(app.query_one("#status"))
+        await pilot.press("c")
+        assert table.get_cell_at(Coordinate(0, 0)).plain.strip().rstrip("~") == f"{row.retention[0]:.1f}"
+
+
+@run_async
+async def test_u_toggles_unbounded_retention(files):
+    unbounded, _ = expected(files, retention="unbounded")
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("u")
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        assert table.triangle.retention_mode == "unbounded"
+        row = unbounded.cohorts.rows[0]
+        assert [table.get_cell_at(Coordinate(0, k)).plain.strip().rstrip("~") for k in range(len(row.active))] \
+            == [f"{v:.1f}" for v in row.retention]
+        assert "unbounded" in plain(app.query_one("#status"))
+
+
+@pytest.mark.parametrize(("keys", "unit"), [(["t"], "quarter"), (["t", "t"], "year"), (["t", "t", "t"], "day"),
+                                            (["T"], "week")])
+@run_async
+async def test_t_cycles_granularity(files, keys, unit):
+    report, _ = expected(files, unit=unit)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        for key in keys:
+            await pilot.press(key)
+            await ready(app, pilot)
+        assert app.analysis.spec.unit == unit
+        assert app.query_one(CohortTable).triangle.period.unit == unit
+        text = plain(app.query_one(FormulaPanel))
+        if report.flow.rows:
+            row = report.flow.rows[app.period]
+            assert row.period in text
+            if row.crr is not None:
+                assert formula_numbers(row) in text
+        else:
+            assert "needs at least two" in text
+
+
+# ---------------------------------------------------------------- tabs and panels
+
+
+@run_async
+async def test_number_keys_switch_tabs_and_escape_goes_back(files):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        tabs = app.query_one(TabbedContent)
+        for key, tab in zip("234561", ("flow", "churn", "nps", "cltv", "data", "cohorts"), strict=True):
+            await pilot.press(key)
+            assert tabs.active == tab
+        await pilot.press("4", "escape")
+        assert tabs.active == "cohorts"
+
+
+@run_async
+async def test_flow_tab_shows_every_period_and_moving_in_it_moves_the_period(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        view = app.query_one(FlowView)
+        assert view.row_count == len(report.flow.rows)
+        for r, row in enumerate(report.flow.rows):
+            cells = [c.plain for c in view.get_row_at(r)]
+            assert cells[:6] == [row.period + ("" if row.complete else "~"), f"{row.CS:,}", f"{row.CN:,}",
+                                 f"{row.CE:,}", f"{row.retained:,}", f"{row.churned:,}"]
+            assert cells[6] == f"{row.crr:.1f}"
+        assert view.has_focus
+        await pilot.press("k")
+        assert app.period == len(report.flow.rows) - 2
+        await pilot.press("g")
+        assert app.period == 0
+
+
+@run_async
+async def test_churn_panel_numbers(files):
+    report, _ = expected(files)
+    row = report.flow.rows[-1]
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("3")
+        text = panel_text(app.query_one(ChurnPanel))
+        assert f"Churn rate = (churned / CS) × 100 = ({row.churned:,} / {row.CS:,}) × 100 = {row.churn_rate:.1f} %" \
+            in text
+        assert f"{row.resurrected:,}" in text and f"{row.quick_ratio:.2f}" in text
+        assert f"NRR {row.nrr:.1f} %" in text
+        for r in report.flow.rows:
+            assert r.period in text
+
+
+@run_async
+async def test_nps_panel_numbers(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("4")
+        text = panel_text(app.query_one(NpsPanel))
+        label = report.flow.rows[-1].period
+        stats = next((s for s in report.nps.by_period if s.label == label and s.responses), report.nps.overall)
+        assert f"NPS {stats.nps:+.1f}" in text
+        assert f"± {stats.moe95:.1f}" in text
+        assert (f"promoters (9–10) {stats.promoters:,} · passives (7–8) {stats.passives:,} · "
+                f"detractors (0–6) {stats.detractors:,}") in text
+        assert "█ promoters" in text
+        for score, count in enumerate(stats.distribution):
+            assert f"{score:>2} {count:>6,}" in text
+        assert report.nps.trend_text in text
+        assert "⚠" in text  # this small survey has periods with too few answers
+        overall = report.nps.overall
+        assert f"NPS {overall.nps:+.1f}" in text
+
+
+@run_async
+async def test_cltv_panel_formula(files):
+    report, _ = expected(files)
+    value = report.cltv
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("5")
+        text = panel_text(app.query_one(CltvPanel))
+        assert (f"CLTV = (ARPU × margin) / churn rate = ({value.arpu:,.2f} × {value.margin:.2f}) / "
+                f"{value.churn_rate:.4f} = {value.cltv:,.2f}") in text
+        assert "the default" in text  # margin not given
+        for r in value.by_period:
+            assert r.period in text
+
+
+@run_async
+async def test_data_panel_lists_files_rows_and_columns(files):
+    _, result = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("6")
+        table = app.query_one("#data-files")
+        assert table.row_count == len(result.reports)
+        for r, report in enumerate(result.reports):
+            cells = [c.plain for c in table.get_row_at(r)]
+            assert cells[:6] == [report.path, report.kind, report.format, f"{report.rows_read:,}",
+                                 f"{report.rows_kept:,}", f"{report.rows_read - report.rows_kept:,}"]
+            for role, column in report.columns.items():
+                assert f"{role}={column}" in cells[6]
+
+
+@run_async
+async def test_panels_say_what_data_they_need(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_sample(tmp_path)
+    app = RetentionApp(["nps.csv"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert "needs events or subscriptions" in plain(app.query_one(FormulaPanel))
+        assert "needs events or subscriptions" in panel_text(app.query_one(CltvPanel))
+        assert "Churn needs events or subscriptions" in panel_text(app.query_one(ChurnPanel))
+        assert "NPS" in panel_text(app.query_one(NpsPanel))
+    app = RetentionApp(["subscriptions.csv"], LoadOptions(revenue=None))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert "NPS needs survey answers" in panel_text(app.query_one(NpsPanel))
+
+
+# ---------------------------------------------------------------- keys: help, palette, export, reload, quit
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+@run_async
+async def test_help_lists_every_binding(files, key):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press(key)
+        assert isinstance(app.screen, HelpScreen)
+        keys = app.screen.query_one("#help-keys")
+        described = {keys.get_row_at(r)[1].plain for r in range(keys.row_count)}
+        for binding in RetentionApp.BINDINGS:
+            assert any(d.startswith(binding.description) for d in described), binding.description
+        assert any(d.startswith("Who") for d in described)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@run_async
+async def test_command_palette_offers_and_runs_actions(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"prev period")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.period == len(report.flow.rows) - 2
+
+
+@run_async
+async def test_ctrl_s_exports_the_current_view(files, tmp_path):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        field.value = str(tmp_path / "triangle.csv")
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = (tmp_path / "triangle.csv").read_text().splitlines()
+        assert lines[0].startswith("cohort,size,0,1")
+        assert lines[1].startswith(f"{report.cohorts.rows[0].cohort},{report.cohorts.rows[0].size},")
+        await pilot.press("2", "ctrl+s")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "flow.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = (tmp_path / "flow.md").read_text()
+        assert text.startswith("| Period | CS | CN | CE |")
+        assert f"| {report.flow.rows[0].period} | {report.flow.rows[0].CS:,} |" in text
+        await pilot.press("ctrl+s", "escape")
+        assert not list(tmp_path.glob(".*.tmp"))
+
+
+@run_async
+async def test_ctrl_r_reloads(files, tmp_path):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        write_sample(tmp_path, customers=40, seed=3)
+        report, _ = expected(files)
+        await pilot.press("ctrl+r")
+        await ready(app, pilot)
+        assert app.query_one(CohortTable).triangle == report.cohorts
+        assert formula_numbers(report.flow.rows[-1]) in plain(app.query_one(FormulaPanel))
+
+
+@run_async
+async def test_escape_cancels_loading(files):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.loading
+
+
+@run_async
+async def test_ctrl_q_quits(files):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+# ---------------------------------------------------------------- the customers behind a number
+
+
+@run_async
+async def test_enter_lists_the_customers_behind_the_cell(files, tmp_path):
+    report, result = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("g")
+        table = app.query_one(CohortTable)
+        k = table.cursor_coordinate.column
+        await pilot.press("enter")
+        await ready(app, pilot)
+        assert isinstance(app.screen, CustomersScreen)
+        ids = customers_behind_cell(result.datasets["events"], report.options, report.cohorts.rows[0].cohort, k)
+        assert len(ids) == report.cohorts.rows[0].active[k]
+        listed = app.screen.query_one("#customers-table")
+        assert [listed.get_row_at(r)[0].plain for r in range(listed.row_count)] == ids
+        await pilot.press("c")  # copy: must not fail without a clipboard
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "ids.csv")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "ids.csv").read_text().splitlines() == ["customer_id", *ids]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CustomersScreen)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@run_async
+async def test_markup_and_escape_codes_in_data_are_shown_literally(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    names = write_evil(tmp_path)
+    app = RetentionApp(names)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("6")
+        files_table = app.query_one("#data-files")
+        assert files_table.get_row_at(0)[0].plain == "[bold red]events.csv"
+        await pilot.press("1", "g", "enter")
+        await ready(app, pilot)
+        listed = app.screen.query_one("#customers-table")
+        shown = [listed.get_row_at(r)[0].plain for r in range(listed.row_count)]
+        assert "[bold red]x" in shown and "[link=http://x]y[/link]" in shown
+        assert "\\x1b[31mred" in shown  # the escape code is written out, never sent to the terminal
+        assert not any("\x1b" in s for s in shown)
+        assert set(app.screen.export_table().rows[i][0] for i in range(len(EVIL_IDS) + 1)) >= set(EVIL_IDS)
+
+
+@run_async
+async def test_unusable_file_keeps_the_app_open_with_a_message(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
+    app = RetentionApp(["bad.csv", "missing.csv"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        text = plain(app.screen.query_one("#problems-text"))
+        assert "bad.csv" in text and "missing.csv" in text and "fix:" in text
+        await pilot.press("escape")
+        assert app.is_running
+        assert "No file could be used" in plain(app.query_one(FormulaPanel))
+        assert app.query_one(DataPanel).reports
+
+
+@run_async
+async def test_dropped_rows_are_reported(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_sample(tmp_path)
+    with open(tmp_path / "events.csv", "a") as out:
+        out.write("C0001,not a date,1.0,basic\n,2024-02-01,1.0,basic\n")
+    app = RetentionApp(["events.csv"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        text = plain(app.screen.query_one("#problems-text"))
+        assert "dropped 2" in text and "cannot be read as a date" in text
+        await pilot.press("escape")
+        assert formula_numbers(expected(["events.csv"])[0].flow.rows[-1]) in plain(app.query_one(FormulaPanel))
+
+
+# ---------------------------------------------------------------- speed
+
+
+@run_async
+async def test_one_n_press_is_fast(files):
+    app = RetentionApp(files, settings=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("p")
+        started = time.perf_counter()
+        await pilot.press("n")
+        await pilot.pause()
+        assert time.perf_counter() - started < 0.5
+
+
+def test_options_reach_the_metrics():
+    settings = app_module.ViewSettings(unit="week", retention="unbounded")
+    assert settings.options() == AnalysisOptions(period=PeriodSpec("week"), retention="unbounded")

@@ -1,0 +1,79 @@
+"""The Churn tab: the churn rate of the current period written out, and churn by period as bars."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from workbench.io.text import printable
+from workbench.ui.export import Table
+from workbench.ui.panel_base import ReportPanel, bar
+from workbench.ui.views import no_formula_note
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} %"
+
+
+class ChurnPanel(ReportPanel):
+    """Churn rate = churned / CS × 100 for the current period, and for every period."""
+
+    HELP = "Churned = customers at the start of a period (CS) who are gone at its end. Bars compare periods."
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="churn-current")
+        yield Static(id="churn-history")
+
+    def redraw(self) -> None:
+        current = self.query_one("#churn-current", Static)
+        history = self.query_one("#churn-history", Static)
+        analysis = self.analysis
+        if analysis is None:
+            current.update(Text("Loading…"))
+            history.update("")
+            return
+        rows = analysis.flow_rows
+        if not rows:
+            current.update(Text(no_formula_note(analysis).replace("The retention formula", "Churn")))
+            history.update("")
+            return
+        noun = analysis.spec.noun
+        row = rows[min(self.position, len(rows) - 1)]
+        text = Text()
+        text.append(f"{noun.capitalize()} {printable(row.period)}", style="bold")
+        text.append("" if row.complete else "  (not over yet)")
+        text.append("\nChurn rate = (churned / CS) × 100", style="bold")
+        text.append(f" = ({row.churned:,} / {row.CS:,}) × 100 = ")
+        text.append(_pct(row.churn_rate), style="bold")
+        text.append(f"\n  churned: customers at the start who left during the {noun} {row.churned:,} · "
+                    f"CS customers at the start {row.CS:,}\n")
+        if row.new_lost is not None:
+            text.append(f"  New customers lost in the same {noun} (not in the churn rate): {row.new_lost:,}\n")
+        if row.resurrected is not None:
+            text.append(f"  Returning customers (inactive in the previous {noun}): {row.resurrected:,}")
+            if row.quick_ratio is not None:
+                text.append(f" · quick ratio (CN + returning) / churned = {row.quick_ratio:.2f}")
+            text.append("\n")
+        if row.nrr is not None or row.grr is not None:
+            text.append(f"  Revenue retention of the starting customers: NRR {_pct(row.nrr)} · GRR {_pct(row.grr)}\n")
+        current.update(text)
+        largest = max((r.churn_rate or 0.0) for r in rows)
+        lines = Text(f"Churn rate by {noun} (▶ current, ~ not over)\n", style="bold")
+        width = max(10, (self.size.width or 80) - 40)
+        for index, r in enumerate(rows):
+            marker = "▶" if index == self.position else " "
+            lines.append(f"{marker} {printable(r.period):<11}{'' if r.complete else '~':1} {_pct(r.churn_rate):>9} "
+                         f"{r.churned:>7,} ")
+            lines.append(bar(r.churn_rate, largest, width) + "\n", style="bold" if index == self.position else "")
+        history.update(lines)
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def export_table(self) -> Table:
+        analysis = self.analysis
+        if analysis is None or not analysis.flow_rows:
+            return Table("churn", [], [])
+        rows: list[list[object]] = [[r.period, r.CS, r.churned, r.churn_rate, r.complete] for r in analysis.flow_rows]
+        return Table(f"churn-{analysis.spec.unit}", ["period", "CS", "churned", "churn_rate_pct", "complete"], rows)

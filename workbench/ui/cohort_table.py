@@ -1,0 +1,218 @@
+"""The cohort triangle: rows = cohorts (with size), columns = periods since acquisition, an average row.
+
+Cells are coloured by retention from the theme (:mod:`workbench.ui.ramp`); a cell whose period is not over
+is italic with a trailing ``~``; the cells of the current calendar period (a diagonal) are underlined.
+The widget only lays out the numbers it is given in ``triangle``.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable
+
+from workbench.io.text import printable
+from workbench.metrics import CohortTriangle
+from workbench.ui.export import Table
+from workbench.ui.ramp import Ramp
+from workbench.ui.table import KeyTable
+
+INCOMPLETE = "~"
+AVERAGE_KEY = "average"
+
+
+def cell_text(value: float | int | None, percent: bool, complete: bool) -> str:
+    if value is None:
+        return "—" if percent else ""
+    body = f"{value:.1f}" if percent else f"{value:,}"
+    return body + ("" if complete else INCOMPLETE)
+
+
+class CohortTable(KeyTable):
+    """Shows ``triangle``; posts :class:`CohortTable.CursorMoved` and :class:`CohortTable.CellSelected`."""
+
+    HELP = ("Rows are cohorts (customers first seen in that period, size in brackets); column k is k periods "
+            "later. A cell is the share (or count) of the cohort active then. ~ = the period is not over yet. "
+            "Underlined: the current calendar period. Enter lists the customers behind a cell.")
+
+    BINDINGS = [Binding("enter", "select_cursor", "Who", id="cohorts.customers",
+                tooltip="List the customers behind the cell under the cursor")]
+
+    export_name = "cohorts"
+
+    triangle: reactive[CohortTriangle | None] = reactive(None, always_update=True)
+    percent: reactive[bool] = reactive(True)
+    ramp: reactive[Ramp | None] = reactive(None)
+    current: reactive[int | None] = reactive(None)  # calendar period index of the current period
+
+    class CursorMoved(Message):
+        """The cursor is on cohort ``row`` (None: the average row), ``k`` periods after acquisition."""
+
+        def __init__(self, row: int | None, k: int, calendar_index: int | None) -> None:
+            super().__init__()
+            self.row = row
+            self.k = k
+            self.calendar_index = calendar_index
+
+    class CellSelected(Message):
+        """Enter on a cell: the customers behind it are wanted."""
+
+        def __init__(self, row: int, k: int) -> None:
+            super().__init__()
+            self.row = row
+            self.k = k
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="cell", cell_padding=0, **kwargs)
+        self._cohort_index: list[int] = []
+
+    # ------------------------------------------------------------ geometry
+
+    def calendar_index(self, row: int, k: int) -> int | None:
+        if 0 <= row < len(self._cohort_index):
+            return self._cohort_index[row] + k
+        return None
+
+    def position_for(self, calendar_index: int, prefer_row: int) -> tuple[int, int] | None:
+        """Where the cursor goes for a calendar period: same cohort if it reaches it, else the newest cohort."""
+        triangle = self.triangle
+        if triangle is None or not self._cohort_index:
+            return None
+        candidates = [prefer_row] + list(range(len(self._cohort_index) - 1, -1, -1))
+        for row in candidates:
+            if 0 <= row < len(triangle.rows):
+                k = calendar_index - self._cohort_index[row]
+                if 0 <= k < len(triangle.rows[row].active):
+                    return row, k
+        return None
+
+    # ------------------------------------------------------------ rendering
+
+    def _width(self, triangle: CohortTriangle) -> int:
+        longest = 4
+        for row in triangle.rows:
+            for value, complete in zip(row.active, row.complete, strict=False):
+                longest = max(longest, len(cell_text(value, False, complete)))
+        return max(longest, 6) + 1
+
+    def _cell(self, value: float | int | None, fraction: float | None, complete: bool, width: int,
+              on_diagonal: bool) -> Text:
+        text = cell_text(value, self.percent, complete).rjust(width - 1) + " "
+        style = self.ramp.style(fraction) if self.ramp and value is not None else Style()
+        if not complete:
+            style += Style(italic=True)
+        if on_diagonal:
+            style += Style(underline=True, bold=True)
+        return Text(text, style=style)
+
+    def _row_cells(self, row_number: int, width: int) -> list[Text]:
+        triangle = self.triangle
+        assert triangle is not None
+        row = triangle.rows[row_number]
+        cells = []
+        for k in range(triangle.width):
+            if k >= len(row.active):
+                cells.append(Text(" " * width))
+                continue
+            pct = row.retention[k]
+            value = pct if self.percent else row.active[k]
+            on_diagonal = self.current is not None and self._cohort_index[row_number] + k == self.current
+            cells.append(self._cell(value, None if pct is None else pct / 100, row.complete[k], width, on_diagonal))
+        return cells
+
+    def _average_cells(self, width: int) -> list[Text]:
+        triangle = self.triangle
+        assert triangle is not None
+        cells = []
+        for k in range(triangle.width):
+            pct = triangle.average[k] if k < len(triangle.average) else None
+            text = ("—" if pct is None else f"{pct:.1f}").rjust(width - 1) + " "
+            style = (self.ramp.style(pct / 100) if self.ramp and pct is not None else Style()) + Style(bold=True)
+            cells.append(Text(text, style=style))
+        return cells
+
+    def rebuild(self) -> None:
+        triangle = self.triangle
+        saved = self.cursor_coordinate
+        self.clear(columns=True)
+        self._cohort_index = []
+        if triangle is None or not triangle.rows:
+            return
+        spec = triangle.period
+        self._cohort_index = [spec.index_of(row.start) for row in triangle.rows]
+        width = self._width(triangle)
+        for k in range(triangle.width):
+            self.add_column(Text(str(k).rjust(width - 1) + " ", style="bold"), key=str(k), width=width)
+        for number, row in enumerate(triangle.rows):
+            label = Text(f"{printable(row.cohort)} ({row.size:,}) ")
+            self.add_row(*self._row_cells(number, width), key=str(number), label=label)
+        label = "average %" if not self.percent else "average"
+        self.add_row(*self._average_cells(width), key=AVERAGE_KEY, label=Text(f"{label} ", style="bold"))
+        if saved.row < self.row_count and saved.column < len(self.columns):
+            self.cursor_coordinate = saved
+
+    def refresh_diagonal(self, old: int | None, new: int | None) -> None:
+        """Re-draw only the cells of the previous and the new current period."""
+        triangle = self.triangle
+        if triangle is None or not self._cohort_index:
+            return
+        width = self._width(triangle)
+        for target in {old, new} - {None}:
+            for number, start in enumerate(self._cohort_index):
+                k = target - start
+                if 0 <= k < len(triangle.rows[number].active):
+                    cells = self._row_cells(number, width)
+                    self.update_cell(str(number), str(k), cells[k])
+
+    def watch_triangle(self) -> None:
+        self.rebuild()
+
+    def watch_percent(self) -> None:
+        self.rebuild()
+
+    def watch_ramp(self) -> None:
+        self.rebuild()
+
+    def watch_current(self, old: int | None, new: int | None) -> None:
+        self.refresh_diagonal(old, new)
+
+    # ------------------------------------------------------------ messages up
+
+    def user_moved(self) -> None:
+        row, k = self.cursor_coordinate.row, self.cursor_coordinate.column
+        is_average = row >= len(self._cohort_index)
+        if not is_average and self.triangle is not None and k >= len(self.triangle.rows[row].active):
+            k = len(self.triangle.rows[row].active) - 1  # past the triangle's edge: its last cell
+            self.move_cursor(column=k, animate=False)
+        self.post_message(self.CursorMoved(None if is_average else row, k,
+                                           None if is_average else self.calendar_index(row, k)))
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        row, k = event.coordinate.row, event.coordinate.column
+        triangle = self.triangle
+        if triangle is None or row >= len(triangle.rows) or k >= len(triangle.rows[row].active):
+            self.notify("Move to a cohort's cell to list its customers (the average row has none of its own).",
+                        markup=False)
+            return
+        self.post_message(self.CellSelected(row, k))
+
+    def export_table(self) -> Table:
+        triangle = self.triangle
+        if triangle is None:
+            return Table(self.export_name, [], [])
+        headers = ["cohort", "size"] + [str(k) for k in range(triangle.width)]
+        rows: list[list[object]] = []
+        for row in triangle.rows:
+            values = row.retention if self.percent else row.active
+            cells = [None if v is None else (round(v, 4) if self.percent else v) for v in values]
+            cells = [c if complete or c is None else f"{c}{INCOMPLETE}"
+                     for c, complete in zip(cells, row.complete, strict=False)]
+            rows.append([row.cohort, row.size, *cells, *[""] * (triangle.width - len(values))])
+        rows.append(["average", sum(r.size for r in triangle.rows),
+                     *[None if v is None else round(v, 4) for v in triangle.average]])
+        name = f"cohorts-{triangle.period.unit}-{triangle.retention_mode}-{'percent' if self.percent else 'counts'}"
+        return Table(name, headers, rows)

@@ -1,0 +1,91 @@
+"""The retention formula for the current period, written out and then with its numbers, and the cell
+under the cursor (numerator, denominator, percentage). Every number comes from a :class:`FlowRow` or a
+:class:`CohortRow` computed by :mod:`workbench.metrics`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from workbench.io.text import printable
+from workbench.metrics import FlowRow
+
+
+@dataclass(frozen=True)
+class CellInfo:
+    """The cohort cell under the cursor, as shown in the triangle."""
+
+    cohort: str
+    k: int
+    period: str  # calendar period of the cell
+    active: int
+    size: int
+    retention: float | None
+    complete: bool
+    noun: str
+
+
+@dataclass(frozen=True)
+class FormulaView:
+    """What the panel shows: the current period's flow row (None before the first), its place, the cell."""
+
+    row: FlowRow | None
+    position: int  # 0-based among the flow rows
+    count: int
+    kind: str
+    noun: str
+    cell: CellInfo | None = None
+    note: str | None = None  # why there is no formula (no cohort data, only one period, ...)
+
+
+def pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} %"
+
+
+def formula_text(view: FormulaView) -> Text:
+    text = Text()
+    row = view.row
+    if row is None:
+        text.append(view.note or "No period to show yet.")
+        return text
+    state = "" if row.complete else "  (not over yet~)"
+    text.append(f"{view.noun.capitalize()} {printable(row.period)}", style="bold")
+    text.append(f"  ·  {view.position + 1} of {view.count}{state}\n")
+    text.append("CRR = ((CE − CN) / CS) × 100", style="bold")
+    if row.crr is None:
+        text.append(f" = (({row.CE:,} − {row.CN:,}) / {row.CS:,}) × 100 = n/a (no customers at the start)\n")
+    else:
+        text.append(f" = (({row.CE:,} − {row.CN:,}) / {row.CS:,}) × 100 = ")
+        text.append(pct(row.crr), style="bold")
+        text.append("\n")
+    text.append(f"  CE customers at the end {row.CE:,} · CN new customers {row.CN:,} · "
+                f"CS at the start {row.CS:,}\n")
+    text.append("Starting customers kept: ")
+    text.append(f"{row.retained:,} of {row.CS:,} = ")
+    text.append(pct(row.starting_retention), style="bold")
+    text.append(f"  ·  churned {row.churned:,} ({pct(row.churn_rate)})\n")
+    if row.explanation:
+        text.append("Why they differ: ", style="bold")
+        text.append(f"{row.explanation}\n")
+    cell = view.cell
+    if cell is not None:
+        text.append(f"Cell {printable(cell.cohort)} +{cell.k} ({printable(cell.period)}): ", style="bold")
+        tail = "" if cell.complete else " (not over yet)"
+        text.append(f"{cell.active:,} active / {cell.size:,} in the cohort = {pct(cell.retention)}{tail}")
+    return text
+
+
+class FormulaPanel(Static):
+    """Shows ``view``; never computes."""
+
+    HELP = ("CRR counts CE − CN as the customers kept; the starting customers' retention follows the CS "
+            "customers themselves. They differ when new customers leave in the same period or lapsed ones return.")
+
+    view: reactive[FormulaView | None] = reactive(None, layout=True)
+
+    def watch_view(self, view: FormulaView | None) -> None:
+        self.update(Text("Loading…") if view is None else formula_text(view))

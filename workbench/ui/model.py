@@ -1,0 +1,68 @@
+"""What the app shows, computed once per view setting: a :class:`workbench.metrics.Report` plus the
+list of calendar periods one can step through. Pure: no Textual here, and no metric is computed here
+either — every number comes from :mod:`workbench.metrics`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from workbench.io.load import LoadResult
+from workbench.metrics import AnalysisOptions, FlowRow, PeriodSpec, Report, analyze
+
+UNITS = ("day", "week", "month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """The toggles of the cohort view; each distinct setting is one :func:`analyze` call."""
+
+    unit: str = "month"
+    retention: str = "classic"
+    percent: bool = True
+    as_of: datetime | None = None
+    margin: float | None = None
+
+    def options(self) -> AnalysisOptions:
+        extra = {} if self.margin is None else {"margin": self.margin}
+        return AnalysisOptions(period=PeriodSpec(self.unit), as_of=self.as_of, retention=self.retention, **extra)
+
+    def key(self) -> tuple:
+        """What a new computation depends on (percent/counts is display only)."""
+        return (self.unit, self.retention, self.as_of, self.margin)
+
+    def with_unit_step(self, step: int) -> ViewSettings:
+        return replace(self, unit=UNITS[(UNITS.index(self.unit) + step) % len(UNITS)])
+
+
+@dataclass
+class Analysis:
+    """A report and the periods of its retention formula, which n/p step through."""
+
+    report: Report
+    settings: ViewSettings
+    period_index: list[int] = field(default_factory=list)  # calendar index of each flow row
+
+    @property
+    def flow_rows(self) -> tuple[FlowRow, ...]:
+        return self.report.flow.rows if self.report.flow else ()
+
+    @property
+    def spec(self) -> PeriodSpec:
+        return self.report.options.period
+
+    def flow_position(self, calendar_index: int) -> int | None:
+        """The position in :attr:`flow_rows` of a calendar period index, if it has a row."""
+        try:
+            return self.period_index.index(calendar_index)
+        except ValueError:
+            return None
+
+
+def compute(result: LoadResult, settings: ViewSettings) -> Analysis:
+    """Run the metrics engine on the loaded datasets (call from a worker thread)."""
+    report = analyze(result.datasets, settings.options())
+    spec = report.options.period
+    index = [spec.index_of(row.start) for row in report.flow.rows] if report.flow else []
+    return Analysis(report=report, settings=settings, period_index=index)

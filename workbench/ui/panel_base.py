@@ -1,0 +1,42 @@
+"""What the Churn, NPS and CLTV panels share: they are given ``analysis`` and ``position`` and redraw."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+
+from workbench.ui.export import Table
+from workbench.ui.model import Analysis
+
+BAR = "█"
+
+
+def bar(value: float | None, largest: float | None, width: int) -> str:
+    """A bar of ``width`` cells at most, for drawing a number already computed (display only)."""
+    if value is None or not largest or largest <= 0 or value <= 0:
+        return ""
+    return BAR * max(1, round(width * min(value / largest, 1.0)))
+
+
+class ReportPanel(VerticalScroll, can_focus=True):
+    """A scrolling panel that redraws itself from ``analysis`` and the current ``position``."""
+
+    analysis: reactive[Analysis | None] = reactive(None, always_update=True)
+    position: reactive[int] = reactive(0)
+
+    def watch_analysis(self) -> None:
+        if self.is_mounted:
+            self.redraw()
+
+    def watch_position(self) -> None:
+        if self.is_mounted:
+            self.redraw()
+
+    def on_mount(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:  # pragma: no cover - every panel overrides it
+        raise NotImplementedError
+
+    def export_table(self) -> Table:  # pragma: no cover
+        raise NotImplementedError
