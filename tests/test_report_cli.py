@@ -123,3 +123,12 @@ def test_bad_options(data):
     assert run(data, "--as-of", "yesterday").exit_code == 2
     assert run(data, "--period", "fortnight").exit_code == 2
     assert run(data, "--margin", "0").exit_code == 2
+
+
+def test_long_histories_are_cut_in_tables_not_in_json(data):
+    result = run(data / "events.csv", "--period", "day")
+    assert result.exit_code == 0
+    assert "showing the latest 36 of 87 periods (days)" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    full = json.loads(run(data / "events.csv", "--period", "day", "--format", "json").stdout)
+    assert len(full["flow"]) == 87

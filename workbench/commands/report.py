@@ -24,6 +24,19 @@ from workbench.io import LoadOptions, load
 from workbench.metrics import UNITS, AnalysisOptions, PeriodSpec, Report, analyze
 
 FORMATS = ("table", "csv", "markdown", "json")
+# Tables and Markdown are for reading: long histories (daily periods) are cut to the latest cohorts and periods,
+# with a note; CSV and JSON always hold everything.
+MAX_COHORTS = 24
+MAX_K = 24
+MAX_PERIODS = 36
+
+
+def _latest(items: list | tuple, limit: int, noun: str, what: str, notes: list[str]) -> list:
+    if len(items) <= limit:
+        return list(items)
+    notes.append(f"showing the latest {limit} of {len(items):,} {what} ({noun}s); "
+                 "--format csv or json has them all.")
+    return list(items[-limit:])
 
 
 # ---------------------------------------------------------------- sections: one table each, raw values
@@ -72,13 +85,17 @@ def _cohort_sections(report: Report) -> list[Section]:
     if t is None:
         return []
     mode = "active in period cohort+k or later" if t.retention_mode == "unbounded" else "active in period cohort+k"
-    width = t.width
+    notes: list[str] = []
+    shown = _latest(t.rows, MAX_COHORTS, t.period.noun, "cohorts", notes)
+    width = min(max((len(r.active) for r in shown), default=0), MAX_K)
+    if t.width > width:
+        notes.append(f"showing k = 0 to {width - 1} of {t.width - 1}.")
     section = Section(f"Cohort retention % by {t.period.noun} since the first "
                       f"{'event' if t.kind == 'events' else 'start'} ({mode})",
                       [("cohort", "text"), ("size", "int")] + [(f"+{k}", "text") for k in range(width)],
                       key_columns=2)
     incomplete = False
-    for r in t.rows:
+    for r in shown:
         cells = []
         for k in range(width):
             if k >= len(r.active):
@@ -88,11 +105,12 @@ def _cohort_sections(report: Report) -> list[Section]:
             incomplete |= not r.complete[k]
             cells.append(_num(r.retention[k], 1) + mark)
         section.rows.append([r.cohort, r.size, *cells])
-    section.rows.append(["average", None, *[_num(a, 1) if a is not None else "" for a in t.average]])
+    section.rows.append(["average", None, *[_num(a, 1) if a is not None else "" for a in t.average[:width]]])
     if incomplete:
         end = "has not ended" if t.kind == "events" else "has not begun"
         section.notes.append(f"* not final: the period {end} by {report.as_of:%Y-%m-%d %H:%M} (as of).")
-    section.notes.append("average: size-weighted over complete cells only.")
+    section.notes.append("average: size-weighted over complete cells only, all cohorts.")
+    section.notes += notes
     return [section]
 
 
@@ -100,8 +118,9 @@ def _cohort_csv(report: Report) -> list[Section]:
     t = report.cohorts
     if t is None:
         return []
-    section = Section("cohorts", name="cohorts", columns=[("cohort", "text"), ("size", "int"), ("k", "int"), ("active", "int"),
-                                  ("retention", "pct"), ("complete", "bool")])
+    section = Section("cohorts", name="cohorts", columns=[
+        ("cohort", "text"), ("size", "int"), ("k", "int"), ("active", "int"), ("retention", "pct"),
+        ("complete", "bool")])
     for r in t.rows:
         for k in range(len(r.active)):
             section.rows.append([r.cohort, r.size, k, r.active[k], r.retention[k], r.complete[k]])
@@ -119,7 +138,9 @@ def _flow_sections(report: Report) -> list[Section]:
     if events:
         columns.append(("quick ratio", "ratio"))
     section = Section(f"The retention formula per {f.period.noun} (CRR = (CE − CN) / CS × 100)", columns)
-    for r in f.rows:
+    cut: list[str] = []
+    rows = _latest(f.rows, MAX_PERIODS, f.period.noun, "periods", cut)
+    for r in rows:
         label = r.period + ("" if r.complete else "*")
         row = [label, r.CS, r.CN, r.CE, r.retained, r.churned, r.resurrected if events else r.new_lost,
                r.crr, r.churn_rate, r.starting_retention]
@@ -128,12 +149,12 @@ def _flow_sections(report: Report) -> list[Section]:
         section.rows.append(row)
     section.notes.append("kept % = retained / CS × 100, the retention of the starting customers. "
                          "* = period not complete.")
-    section.notes += [f"{r.period}: {r.explanation}" for r in f.rows if r.explanation]
+    section.notes += cut + [f"{r.period}: {r.explanation}" for r in rows if r.explanation]
     sections = [section]
     if f.has_revenue:
         rev = Section(f"Revenue per {f.period.noun}" + (" (MRR at the end of the period)" if not events else ""),
                       [("period", "text"), ("revenue", "money"), ("NRR %", "pct"), ("GRR %", "pct")])
-        rev.rows = [[r.period + ("" if r.complete else "*"), r.revenue, r.nrr, r.grr] for r in f.rows]
+        rev.rows = [[r.period + ("" if r.complete else "*"), r.revenue, r.nrr, r.grr] for r in rows]
         rev.notes.append("NRR/GRR: revenue in the period from the customers of CS, over their revenue in the "
                          "previous period (GRR caps each customer at that previous revenue).")
         sections.append(rev)
@@ -168,12 +189,14 @@ def _nps_sections(report: Report, machine: bool = False) -> list[Section]:
     kinds = ["text", "int", "int", "int", "int", "pct", "pct", "pct", "pct", "pct"]
     section = Section(f"NPS per {n.period.noun} (promoters 9–10, detractors 0–6)",
                       list(zip(names, kinds, strict=True)), name="nps")
-    for s in (*n.by_period, o):
+    periods = list(n.by_period) if machine else _latest(n.by_period, MAX_PERIODS, n.period.noun, "periods",
+                                                         section.notes)
+    for s in (*periods, o):
         label = s.label + ("" if s.complete else "*")
         section.rows.append([label, s.responses, s.promoters, s.passives, s.detractors, s.nps, s.moe95,
                              s.wald_low, s.wald_high, s.change])
     section.notes.append(f"trend: {n.trend_text}. ± 95% = margin of error; Wald = adjusted-Wald 95% interval.")
-    section.notes += [s.warning for s in n.by_period if s.warning]
+    section.notes += [s.warning for s in periods if s.warning]
     dist = Section("NPS score distribution (all responses)", [("score", "text")]
                    + [(str(k), "int") for k in range(11)], name="nps_distribution")
     dist.rows.append(["responses", *o.distribution])
@@ -194,19 +217,23 @@ def _cltv_sections(report: Report, wide: bool) -> list[Section]:
     head.notes.append(c.note)
     arpu = Section(f"ARPU per {noun}", [("period", "text"), ("revenue", "money"), ("customers", "int"),
                                         ("arpu", "money")], name="arpu")
-    arpu.rows = [[r.period + ("" if r.complete else "*"), r.revenue, r.customers, r.arpu] for r in c.by_period]
+    arpu.rows = [[r.period + ("" if r.complete else "*"), r.revenue, r.customers, r.arpu]
+                 for r in _latest(c.by_period, MAX_PERIODS, noun, "periods", arpu.notes)]
     if not wide:  # CSV: raw values, completeness as a column
         head.rows = [["arpu", c.arpu], ["margin", c.margin], ["churn_rate", c.churn_rate],
                      ["churn_period", noun], ["cltv", c.cltv], ["note", c.note]]
         arpu.columns.append(("complete", "bool"))
         arpu.rows = [[r.period, r.revenue, r.customers, r.arpu, r.complete] for r in c.by_period]
-    width = max((len(r.per_customer) for r in c.cumulative), default=0)
     if wide:
+        notes: list[str] = []
+        shown = _latest(c.cumulative, MAX_COHORTS, noun, "cohorts", notes)
+        width = min(max((len(r.per_customer) for r in shown), default=0), MAX_K)
         cum = Section(f"Realised cumulative revenue per customer, by {noun} since acquisition",
                       [("cohort", "text"), ("size", "int")] + [(f"+{k}", "text") for k in range(width)],
-                      key_columns=2)
-        for r in c.cumulative:
-            cells = [_num(v, 2) + ("" if done else "*") for v, done in zip(r.per_customer, r.complete, strict=True)]
+                      key_columns=2, notes=notes)
+        for r in shown:
+            cells = [_num(v, 2) + ("" if done else "*")
+                     for v, done in zip(r.per_customer[:width], r.complete[:width], strict=True)]
             cum.rows.append([r.cohort, r.size, *cells, *[""] * (width - len(cells))])
     else:
         cum = Section("cumulative revenue per customer", name="cumulative_revenue_per_customer", columns=[("cohort", "text"), ("size", "int"), ("k", "int"),
