@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_metrics_reference import (
     UNITS,
@@ -28,6 +29,7 @@ from test_metrics_reference import (
     subscription_frames,
 )
 
+from workbench.io import LoadOptions, load
 from workbench.metrics import (
     AnalysisOptions,
     PeriodSpec,
@@ -300,3 +302,22 @@ def test_empty_after_as_of_gives_empty_results(unit):
     assert cohort_triangle(dataset("events", frame), opts).rows == ()
     assert flow(dataset("events", frame), opts).rows == ()
     assert cltv(dataset("events", frame), opts) is None
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["America/New_York", "Asia/Kolkata", "Pacific/Chatham", "Europe/Paris", "UTC"]),
+       st.sampled_from(UNITS),
+       st.lists(st.tuples(st.sampled_from("abcd"),
+                          st.datetimes(datetime(2023, 1, 1), datetime(2024, 12, 31)).map(
+                              lambda t: t.replace(microsecond=0))), min_size=1, max_size=12))
+def test_periods_follow_the_chosen_time_zone(tmp_path_factory, zone, unit, rows):
+    """UTC instants written with 'Z', loaded in a zone: cohorts follow that zone's wall-clock calendar."""
+    path = tmp_path_factory.mktemp("tz") / "events.csv"
+    path.write_text("user_id,timestamp\n" + "".join(f"{c},{t:%Y-%m-%dT%H:%M:%S}Z\n" for c, t in rows))
+    ds = load([str(path)], LoadOptions(tz=zone, now=datetime(2030, 1, 1))).datasets["events"]
+    local = [(c, t.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)) for c, t in rows]
+    frame = pl.DataFrame({"customer_id": [c for c, _ in local], "ts": [t for _, t in local],
+                          "revenue": [0.0] * len(local)}, schema={"customer_id": pl.String,
+                                                                  "ts": pl.Datetime("us"), "revenue": pl.Float64})
+    got = cohort_triangle(ds, options(unit, "monday", None))
+    check_triangle(got, ref_event_triangle(frame, unit, "monday", None, "classic"))
