@@ -116,13 +116,12 @@ def test_flow_series_are_the_formula(report):
 
 def test_flow_window_follows_the_marker(report):
     f = report.flow
-    spec = flow_spec(f, marker_index=5, max_periods=6)
-    assert spec.by_label("CS").x == tuple(float(i) for i in range(2, 8))
-    assert spec.by_label("CS").y == tuple(float(r.CS) for r in f.rows[2:8])
-    assert spec.marker_x == 5
+    spec = flow_spec(f, marker_index=7, max_periods=6)
+    assert spec.by_label("CS").x == tuple(float(i) for i in range(6, 12))
+    assert spec.by_label("CS").y == tuple(float(r.CS) for r in f.rows[6:12])
+    assert spec.marker_x == 7
     assert window(10, None, 4) == range(6, 10)
-    assert window(10, 0, 4) == range(0, 4)
-    assert window(10, 9, 4) == range(6, 10)
+    assert [window(10, m, 4) for m in (0, 3, 4, 7, 8, 9)] == [range(0, 4)] * 2 + [range(4, 8)] * 2 + [range(6, 10)] * 2
     assert window(3, 1, 8) == range(3)
 
 

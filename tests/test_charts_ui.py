@@ -118,15 +118,22 @@ def test_redraws_only_what_changed(data):
             await pilot.pause()
             chart.plain()
             assert chart.builds == built  # a repaint without a change: served from the cache
-            chart.marker_index = 2
+            before = chart.plain()
+            for step in (2, 3, 4, 1):  # stepping periods: the marker is drawn over the cached figure
+                chart.marker_index = step
+                await pilot.pause()
+                assert chart.plain() != before
+                before = chart.plain()
+                assert chart.builds == built
+            chart.current = 5  # another cohort in bold: a new figure
             await pilot.pause()
             chart.plain()
             assert chart.builds == built + 1
-            chart.marker_index = 1  # back: cached
+            chart.current = 2  # back: cached
             await pilot.pause()
             chart.plain()
             assert chart.builds == built + 1
-            chart.data = data["retention"]  # new data: cache dropped
+            chart.data = data["retention"]  # new data: caches dropped
             await pilot.pause()
             chart.plain()
             assert chart.builds == built + 2
@@ -185,3 +192,37 @@ def test_plotted_values_are_the_metrics(data):
 @pytest.mark.parametrize("kind", KINDS)
 def test_snapshot(snap_compare, data, kind, theme, size):
     assert snap_compare(ChartApp(kind, data[kind], theme=theme), terminal_size=size)
+
+
+def cells(text) -> list[list[tuple[str, str]]]:
+    """Every cell of a Rich Text as (character, style), trailing blanks left out."""
+    from rich.console import Console
+
+    console = Console()
+    return [[(line.plain[j], str(line.get_style_at_offset(console, j))) for j in range(len(line.plain.rstrip()))]
+            for line in text.split("\n", allow_blank=True)]
+
+
+@pytest.mark.parametrize("ascii", (False, True))
+@pytest.mark.parametrize("kind", ("retention", "flow", "churn", "revenue", "nps", "cltv"))
+def test_marker_over_a_cached_figure_is_what_plotext_draws(data, kind, ascii):
+    """The fast path (marker drawn over the figure built without it) gives plotext's own picture, cell for cell
+    and colour for colour."""
+    from rich.text import Text
+
+    from workbench.charts import draw
+    from workbench.ui.charts.chart import BUILDERS
+
+    async def scenario():
+        app = ChartApp(kind, data[kind], marker=0, ascii=ascii)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            chart = app.query_one(Chart)
+            width, height = chart.content_size.width, chart.content_size.height
+            for step in (0, 1, 4, 7, 12):
+                chart.marker_index = step
+                await pilot.pause()
+                spec = BUILDERS[kind](data[kind], chart.current, step, width)
+                full = Text.from_ansi(draw(spec, width=width, height=height, palette=chart._palette, ascii=ascii))
+                assert cells(chart.render()) == cells(full), (kind, step)
+    run(scenario())

@@ -15,6 +15,7 @@ No Textual here: the widgets and the command line both call :func:`draw`.
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from collections.abc import Sequence
@@ -159,15 +160,43 @@ def thin_ticks(ticks: Sequence[float], labels: Sequence[str], room: int) -> tupl
     return [ticks[i] for i in keep], [labels[i] for i in keep]
 
 
+@dataclass(frozen=True)
+class Canvas:
+    """Where the plot area lies in a built figure: enough to place the vertical marker without a rebuild.
+
+    ``top``/``bottom`` are the rows of the frame above and below the plot area, ``left`` its first column and
+    ``width`` its number of columns, ``xlim`` the x range plotext mapped onto those columns."""
+
+    top: int
+    bottom: int
+    left: int
+    width: int
+    xlim: tuple[float, float]
+
+    def column(self, x: float) -> int | None:
+        """The text column plotext draws a vertical line at ``x`` in (its own formula), None if outside."""
+        lo, hi = self.xlim
+        if hi <= lo or not lo <= x <= hi or self.width < 1:
+            return None
+        return self.left + math.floor(round(0.5 + (self.width - 1) * (x - lo) / (hi - lo), 8))
+
+
 def draw(spec: ChartSpec, *, width: int, height: int, palette: Palette = ANSI_PALETTE, ascii: bool = False,
          color: bool = True) -> str:
     """The chart as text ``width`` × ``height`` cells (ANSI colour codes unless ``color`` is False).
 
     The legend is one line under the plot (plotext's own legend box would hide the data at the top left)."""
+    return draw_figure(spec, width=width, height=height, palette=palette, ascii=ascii, color=color)[0]
+
+
+def draw_figure(spec: ChartSpec, *, width: int, height: int, palette: Palette = ANSI_PALETTE, ascii: bool = False,
+                color: bool = True, marker: bool = True) -> tuple[str, Canvas | None]:
+    """:func:`draw`, and the :class:`Canvas` of the figure. ``marker=False`` leaves the vertical line out (the
+    legend still names it): the widgets draw it over a cached figure with :meth:`Canvas.column`."""
     width, height = max(int(width), 20), max(int(height), 6)
     if spec.empty:
         text = _centered([spec.title, "", spec.empty], width, height)
-        return to_ascii(text) if ascii else text
+        return (to_ascii(text) if ascii else text), None
     glyphs = _glyphs(spec, ascii)
     legend = _legend(spec, glyphs, palette, width, ascii)
     fig = _Figure()
@@ -190,7 +219,7 @@ def draw(spec: ChartSpec, *, width: int, height: int, palette: Palette = ANSI_PA
             fig.scatter(list(s.x), list(s.y), **kwargs)
         else:
             fig.plot(list(s.x), list(s.y), **kwargs)
-    if spec.marker_x is not None:
+    if spec.marker_x is not None and marker:
         fig.vertical_line(spec.marker_x, color=palette.marker)
     if spec.xticks:
         ticks, labels = thin_ticks(spec.xticks, spec.xlabels, max(10, width - 14))
@@ -206,12 +235,25 @@ def draw(spec: ChartSpec, *, width: int, height: int, palette: Palette = ANSI_PA
     if spec.ylim_right:
         fig.ylim(*spec.ylim_right, yside="right")
     text = fig.build().rstrip("\n")
+    canvas = _canvas(strip_colors(text), fig.monitor.xlim[0])
     if legend:
         text += "\n" + legend
     if not color:
         text = strip_colors(text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return to_ascii(text) if ascii else text
+    return (to_ascii(text) if ascii else text), canvas
+
+
+def _canvas(plain: str, xlim) -> Canvas | None:
+    """The plot area of a built (unicode, colourless) figure: between the frame corners."""
+    lines = plain.split("\n")
+    top = next((i for i, line in enumerate(lines) if "┌" in line), None)
+    bottom = next((i for i, line in enumerate(lines) if "└" in line), None)
+    if top is None or bottom is None or None in xlim or "┐" not in lines[top]:
+        return None
+    left = lines[top].index("┌") + 1
+    return Canvas(top=top, bottom=bottom, left=left, width=lines[top].index("┐") - left,
+                  xlim=(float(xlim[0]), float(xlim[1])))
 
 
 def _glyphs(spec: ChartSpec, ascii: bool) -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
 """The retention formula per period: CS, CN, CE and churned as bars, CRR and the starting customers'
-retention (kept %) as lines on the right-hand axis. Narrow charts show a window of periods around the marker.
+retention (kept %) as lines on the right-hand axis. Narrow charts show a window (a page) of periods
+holding the marker.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ BARS = (("CS", "muted"), ("CN", "good"), ("CE", "emphasis"), ("churned", "bad"))
 
 
 def window(count: int, marker: int | None, size: int | None) -> range:
-    """At most ``size`` consecutive positions out of ``count``, around ``marker`` (else the latest)."""
+    """At most ``size`` consecutive positions out of ``count`` holding ``marker`` (else the latest). The window
+    moves a page at a time, so stepping the marker inside it only moves the marker."""
     if size is None or size >= count:
         return range(count)
     size = max(size, 1)
-    centre = count - 1 if marker is None else marker
-    start = min(max(centre - size // 2, 0), count - size)
+    position = count - 1 if marker is None else min(max(marker, 0), count - 1)
+    start = min(position // size * size, count - size)
     return range(start, start + size)
 
 
