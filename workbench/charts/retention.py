@@ -13,9 +13,10 @@ from workbench.metrics import CohortTriangle
 
 
 def retention_spec(triangle: CohortTriangle | None, *, current: int | None = None, marker_k: int | None = None,
-                   km: Sequence[float | None] | None = None) -> ChartSpec:
+                   km: Sequence[float | None] | None = None, km_label: str = "Kaplan-Meier") -> ChartSpec:
     """``current`` = row index of the cohort drawn bold (default: none); ``marker_k`` = where the marker stands;
-    ``km`` = Kaplan-Meier survival % by k (see :mod:`workbench.metrics.survival`), when available."""
+    ``km`` = Kaplan-Meier survival % by k (see :mod:`workbench.metrics.survival`), when available, named
+    ``km_label`` (say "of subscriptions" when the cohorts are of events)."""
     if triangle is None or not triangle.rows:
         return ChartSpec("retention", "Retention curves", (), empty="No cohorts: load events or subscriptions.")
     noun = triangle.period.noun
@@ -28,7 +29,7 @@ def retention_spec(triangle: CohortTriangle | None, *, current: int | None = Non
     if average.x:
         series.append(average)
     if km:
-        curve = line("Kaplan-Meier", list(enumerate(km)), role="extra")
+        curve = line(km_label, list(enumerate(km)), role="extra")
         if curve.x:
             series.append(curve)
     title = f"Retention % by {noun}s since the start"

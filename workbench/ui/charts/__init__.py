@@ -1,5 +1,15 @@
 """Chart widgets: plotext figures of the metrics results (see :mod:`workbench.charts`), themed and cached."""
 
+from workbench.ui.charts.boxes import (
+    CHART_BOXES,
+    ChartBox,
+    ChurnCharts,
+    CltvCharts,
+    FlowCharts,
+    NpsCharts,
+    RetentionCharts,
+)
 from workbench.ui.charts.chart import Chart, RetentionData, theme_palette
 
-__all__ = ["Chart", "RetentionData", "theme_palette"]
+__all__ = ["CHART_BOXES", "Chart", "ChartBox", "ChurnCharts", "CltvCharts", "FlowCharts", "NpsCharts",
+           "RetentionCharts", "RetentionData", "theme_palette"]

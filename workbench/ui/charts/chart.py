@@ -58,6 +58,7 @@ class RetentionData:
 
     triangle: CohortTriangle | None
     km: Sequence[float | None] | None = None
+    km_label: str = "Kaplan-Meier"
 
 
 def _flow_periods(width: int) -> int:
@@ -68,7 +69,8 @@ def _flow_periods(width: int) -> int:
 Builder = Callable[[Any, int | None, int | None, int], ChartSpec]
 BUILDERS: dict[str, Builder] = {
     "retention": lambda d, cur, m, w: retention_spec(d.triangle if d else None, current=cur, marker_k=m,
-                                                     km=d.km if d else None),
+                                                     km=d.km if d else None,
+                                                     km_label=d.km_label if d else "Kaplan-Meier"),
     "flow": lambda d, cur, m, w: flow_spec(d, marker_index=m, max_periods=_flow_periods(w)),
     "churn": lambda d, cur, m, w: churn_spec(d, marker_index=m),
     "revenue": lambda d, cur, m, w: revenue_spec(d, marker_index=m),
