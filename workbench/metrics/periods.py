@@ -16,6 +16,7 @@ zone the data was loaded in.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -118,6 +119,7 @@ class PeriodSpec:
             return ts.year * 12 + ts.month - 1
         return ts.year * 4 + (ts.month - 1) // 3
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 (a frozen, hashable spec; a handful of them per run)
     def start_of(self, idx: int) -> datetime:
         """Python version of :meth:`index_start` for one index."""
         if self.unit == "day":
