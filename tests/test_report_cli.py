@@ -132,3 +132,11 @@ def test_long_histories_are_cut_in_tables_not_in_json(data):
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     full = json.loads(run(data / "events.csv", "--period", "day", "--format", "json").stdout)
     assert len(full["flow"]) == 87
+
+
+def test_as_of_with_offset_is_converted_to_tz(data):
+    out = json.loads(run(data / "events.csv", "--format", "json", "--tz", "Europe/Paris",
+                         "--as-of", "2024-04-30T22:00:00+00:00").stdout)
+    assert out["as_of"] == "2024-05-01T00:00:00"
+    early = json.loads(run(data / "events.csv", "--format", "json", "--as-of", "2023-01-01").stdout)
+    assert early["cohorts"] == [] and any("nothing to count" in n for n in early["notes"])

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -342,7 +343,7 @@ def _parse_as_of(ctx, param, value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value.strip()).replace(tzinfo=None)
+        return datetime.fromisoformat(value.strip())  # an offset, if given, is converted to --tz below
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date; write it as 2024-03-31 or 2024-03-31T12:00") from None
 
@@ -379,6 +380,8 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, period: str, week_
     if not result.datasets:
         click.echo("Unusable: no file could be read; fix the errors above.", file=err)
         sys.exit(2)
+    if as_of is not None and as_of.tzinfo is not None:
+        as_of = as_of.astimezone(ZoneInfo(load_options.tz)).replace(tzinfo=None)
     options = AnalysisOptions(period=PeriodSpec(period, week_start), as_of=as_of, retention=retention,
                               margin=margin)
     try:

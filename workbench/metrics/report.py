@@ -54,7 +54,9 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         if cohort_kind == "subscriptions" and fixed.retention == "unbounded":
             notes.append("for subscriptions 'unbounded' retention is the same as classic: a subscription "
                          "has no gaps")
-        if value is None:
+        if not triangle.rows:
+            notes.append(f"no {cohort_kind} on or before {as_of:%Y-%m-%d %H:%M} (as of): nothing to count")
+        elif value is None:
             notes.append("no revenue column: revenue, revenue retention and CLTV are not shown")
         else:
             if value.margin_is_default:
