@@ -211,3 +211,10 @@ def test_options_are_checked():
 def test_metrics_never_import_textual():
     code = "import sys, workbench.metrics; assert 'textual' not in sys.modules, 'metrics imports textual'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_non_finite_revenue_counts_as_zero():
+    frame = events([("a", D(2024, 1, 2), float("nan")), ("b", D(2024, 1, 3), float("inf")),
+                    ("a", D(2024, 2, 2), 5.0)])
+    report = analyze({"events": dataset("events", frame)}, AnalysisOptions(period=MONTH, as_of=D(2024, 3, 1)))
+    assert json.loads(report.to_json())["flow"][0]["revenue"] == 5.0

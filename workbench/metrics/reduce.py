@@ -40,8 +40,11 @@ def data_as_of(lf: pl.LazyFrame, kind: str) -> datetime | None:
 
 
 def _revenue(lf: pl.LazyFrame) -> pl.Expr:
-    names = lf.collect_schema().names()
-    return pl.col("revenue").cast(pl.Float64).fill_null(0.0) if "revenue" in names else pl.lit(0.0)
+    """Revenue as Float64; missing and non-finite values (NaN, inf) count as 0 so sums stay finite."""
+    if "revenue" not in lf.collect_schema().names():
+        return pl.lit(0.0)
+    value = pl.col("revenue").cast(pl.Float64)
+    return pl.when(value.is_finite()).then(value).otherwise(0.0)
 
 
 def event_customer_periods(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.LazyFrame:
