@@ -55,7 +55,7 @@ class RetentionApp(App[None]):
     TITLE = "Retention Workbench"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ActionCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
 
     BINDINGS = [
         Binding("n", "next_period", "Next period", id="period.next"),
@@ -97,6 +97,7 @@ class RetentionApp(App[None]):
         self.cell: CellInfo | None = None
         self.started = time.perf_counter()
         self.first_screen_seconds: float | None = None
+        self.last_step_seconds: float | None = None
         self._timer = None
 
     # ------------------------------------------------------------ layout
@@ -285,11 +286,22 @@ class RetentionApp(App[None]):
 
     def action_next_period(self) -> None:
         if self.analysis and self.period < len(self.analysis.flow_rows) - 1:
+            self._time_step()
             self.period += 1
 
     def action_prev_period(self) -> None:
         if self.period > 0:
+            self._time_step()
             self.period -= 1
+
+    def _time_step(self) -> None:
+        """Measure one step: from the key's action to the screen drawn (``last_step_seconds``)."""
+        started = time.perf_counter()
+
+        def done() -> None:
+            self.last_step_seconds = time.perf_counter() - started
+
+        self.call_after_refresh(done)
 
     def action_toggle_play(self) -> None:
         self.playing = not self.playing
@@ -357,7 +369,7 @@ class RetentionApp(App[None]):
         legend = Text("%")
         for index in range(STEPS):
             legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
-        legend.append(" ~ not over · underlined: current period · enter: who")
+        legend.append(" · ~ not over · underlined: current period")
         self.legend.update(legend)
 
     # ------------------------------------------------------------ dialogs, export, reload, back

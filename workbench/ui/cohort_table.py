@@ -22,6 +22,7 @@ from workbench.ui.table import KeyTable
 
 INCOMPLETE = "~"
 AVERAGE_KEY = "average"
+PAD_KEY = "pad"
 
 
 def cell_text(value: float | int | None, percent: bool, complete: bool) -> str:
@@ -68,6 +69,7 @@ class CohortTable(KeyTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="cell", cell_padding=0, **kwargs)
         self._cohort_index: list[int] = []
+        self._cell_width = 7
 
     # ------------------------------------------------------------ geometry
 
@@ -108,20 +110,20 @@ class CohortTable(KeyTable):
             style += Style(underline=True, bold=True)
         return Text(text, style=style)
 
-    def _row_cells(self, row_number: int, width: int) -> list[Text]:
+    def _cell_at(self, row_number: int, k: int, width: int) -> Text:
         triangle = self.triangle
         assert triangle is not None
         row = triangle.rows[row_number]
-        cells = []
-        for k in range(triangle.width):
-            if k >= len(row.active):
-                cells.append(Text(" " * width))
-                continue
-            pct = row.retention[k]
-            value = pct if self.percent else row.active[k]
-            on_diagonal = self.current is not None and self._cohort_index[row_number] + k == self.current
-            cells.append(self._cell(value, None if pct is None else pct / 100, row.complete[k], width, on_diagonal))
-        return cells
+        if k >= len(row.active):
+            return Text(" " * width)
+        pct = row.retention[k]
+        value = pct if self.percent else row.active[k]
+        on_diagonal = self.current is not None and self._cohort_index[row_number] + k == self.current
+        return self._cell(value, None if pct is None else pct / 100, row.complete[k], width, on_diagonal)
+
+    def _row_cells(self, row_number: int, width: int) -> list[Text]:
+        assert self.triangle is not None
+        return [self._cell_at(row_number, k, width) for k in range(self.triangle.width)]
 
     def _average_cells(self, width: int) -> list[Text]:
         triangle = self.triangle
@@ -143,14 +145,17 @@ class CohortTable(KeyTable):
             return
         spec = triangle.period
         self._cohort_index = [spec.index_of(row.start) for row in triangle.rows]
-        width = self._width(triangle)
+        width = self._cell_width = self._width(triangle)
         for k in range(triangle.width):
             self.add_column(Text(str(k).rjust(width - 1) + " ", style="bold"), key=str(k), width=width)
+        # a blank last column, so the view can always scroll to a column boundary (see _align_scroll)
+        self.add_column("", key=PAD_KEY, width=width)
+        pad = Text(" " * width)
         for number, row in enumerate(triangle.rows):
             label = Text(f"{printable(row.cohort)} ({row.size:,}) ")
-            self.add_row(*self._row_cells(number, width), key=str(number), label=label)
+            self.add_row(*self._row_cells(number, width), pad, key=str(number), label=label)
         label = "average %" if not self.percent else "average"
-        self.add_row(*self._average_cells(width), key=AVERAGE_KEY, label=Text(f"{label} ", style="bold"))
+        self.add_row(*self._average_cells(width), pad, key=AVERAGE_KEY, label=Text(f"{label} ", style="bold"))
         if saved.row < self.row_count and saved.column < len(self.columns):
             self.cursor_coordinate = saved
 
@@ -159,13 +164,12 @@ class CohortTable(KeyTable):
         triangle = self.triangle
         if triangle is None or not self._cohort_index:
             return
-        width = self._width(triangle)
+        width = self._cell_width
         for target in {old, new} - {None}:
             for number, start in enumerate(self._cohort_index):
                 k = target - start
                 if 0 <= k < len(triangle.rows[number].active):
-                    cells = self._row_cells(number, width)
-                    self.update_cell(str(number), str(k), cells[k])
+                    self.update_cell(str(number), str(k), self._cell_at(number, k, width))
 
     def watch_triangle(self) -> None:
         self.rebuild()
@@ -179,11 +183,30 @@ class CohortTable(KeyTable):
     def watch_current(self, old: int | None, new: int | None) -> None:
         self.refresh_diagonal(old, new)
 
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        event.stop()
+        self.call_after_refresh(self._align_scroll)
+
+    def _align_scroll(self) -> None:
+        """Scroll to a column boundary, so no number is shown with its first digits cut off."""
+        if not self.columns:
+            return
+        width = next(iter(self.columns.values())).width
+        if width <= 0 or self.scroll_x % width == 0:
+            return
+        aligned = -(-int(self.scroll_x) // width) * width
+        if aligned > self.max_scroll_x:
+            aligned = int(self.scroll_x) // width * width
+        self.scroll_to(x=aligned, animate=False, immediate=True)
+
     # ------------------------------------------------------------ messages up
 
     def user_moved(self) -> None:
         row, k = self.cursor_coordinate.row, self.cursor_coordinate.column
         is_average = row >= len(self._cohort_index)
+        if self.triangle is not None and k >= self.triangle.width:
+            k = self.triangle.width - 1
+            self.move_cursor(column=k, animate=False)
         if not is_average and self.triangle is not None and k >= len(self.triangle.rows[row].active):
             k = len(self.triangle.rows[row].active) - 1  # past the triangle's edge: its last cell
             self.move_cursor(column=k, animate=False)

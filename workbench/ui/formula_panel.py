@@ -52,7 +52,7 @@ def formula_text(view: FormulaView) -> Text:
     if row is None:
         text.append(view.note or "No period to show yet.")
         return text
-    state = "" if row.complete else "  (not over yet~)"
+    state = "" if row.complete else "  (~ not over yet)"
     text.append(f"{view.noun.capitalize()} {printable(row.period)}", style="bold")
     text.append(f"  ·  {view.position + 1} of {view.count}{state}\n")
     text.append("CRR = ((CE − CN) / CS) × 100", style="bold")

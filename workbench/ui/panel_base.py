@@ -24,16 +24,29 @@ class ReportPanel(VerticalScroll, can_focus=True):
     analysis: reactive[Analysis | None] = reactive(None, always_update=True)
     position: reactive[int] = reactive(0)
 
-    def watch_analysis(self) -> None:
-        if self.is_mounted:
+    _stale = True
+
+    def _maybe_redraw(self) -> None:
+        """Redraw now if shown, else when next shown (a hidden tab costs nothing on n/p)."""
+        if self.is_mounted and self.display and self.parent is not None and self.parent.display:
+            self._stale = False
             self.redraw()
+        else:
+            self._stale = True
+
+    def watch_analysis(self) -> None:
+        self._maybe_redraw()
 
     def watch_position(self) -> None:
-        if self.is_mounted:
-            self.redraw()
+        self._maybe_redraw()
 
     def on_mount(self) -> None:
-        self.redraw()
+        self._maybe_redraw()
+
+    def on_show(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.redraw()
 
     def redraw(self) -> None:  # pragma: no cover - every panel overrides it
         raise NotImplementedError
