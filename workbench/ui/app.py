@@ -25,6 +25,7 @@ from workbench.io.load import LoadResult, load
 from workbench.io.problems import Severity
 from workbench.metrics import customers_behind_cell
 from workbench.resources import sample_paths
+from workbench.ui.charts import ChartBox, ChurnCharts, CltvCharts, FlowCharts, NpsCharts, RetentionCharts
 from workbench.ui.churn_panel import ChurnPanel
 from workbench.ui.cltv_panel import CltvPanel
 from workbench.ui.cohort_table import CohortTable
@@ -96,6 +97,7 @@ class RetentionApp(App[None]):
         self.analysis: Analysis | None = None
         self.cell: CellInfo | None = None
         self.started = time.perf_counter()
+        self.ascii_charts = False  # read by the chart boxes: plain ASCII charts
         self.first_screen_seconds: float | None = None
         self.last_step_seconds: float | None = None
         self._timer = None
@@ -112,15 +114,21 @@ class RetentionApp(App[None]):
                 with Vertical(id="cohorts-box"):
                     yield CohortTable(id="cohort-table")
                     yield Static(id="legend")
-                yield FormulaPanel(id="formula")
+                with Vertical(id="cohorts-side"):
+                    yield FormulaPanel(id="formula")
+                    yield RetentionCharts(id="retention-charts", classes="charts")
             with TabPane("Flow", id="flow"):
                 yield FlowView(id="flow-view")
+                yield FlowCharts(classes="charts")
             with TabPane("Churn", id="churn"):
                 yield ChurnPanel(id="churn-panel")
+                yield ChurnCharts(classes="charts")
             with TabPane("NPS", id="nps"):
                 yield NpsPanel(id="nps-panel")
+                yield NpsCharts(classes="charts")
             with TabPane("CLTV", id="cltv"):
                 yield CltvPanel(id="cltv-panel")
+                yield CltvCharts(classes="charts")
             with TabPane("Data", id="data"):
                 yield DataPanel(id="data-panel")
         yield Footer(compact=True)
@@ -133,6 +141,7 @@ class RetentionApp(App[None]):
         self.panels = (self.flow_view, self.query_one(ChurnPanel), self.query_one(NpsPanel),
                        self.query_one(CltvPanel))
         self.data_panel = self.query_one(DataPanel)
+        self.charts = tuple(self.query(ChartBox))
         self.tabs = self.query_one(TabbedContent)
         self.status = self.query_one("#status", Static)
         self.loading_box = self.query_one("#loading")
@@ -211,7 +220,7 @@ class RetentionApp(App[None]):
             reason = error or "No file could be used, so there is nothing to show."
             self.formula.update(Text(f"{reason}\nThe Data tab (6) lists each file's problems; "
                                                      "fix them and press ctrl+r to reload."))
-            for panel in self.panels:
+            for panel in (*self.panels, *self.charts):
                 panel.analysis = None
         if result.exit_status >= Severity.WARNING or (result.reports and not result.datasets):
             self.push_screen(ProblemsScreen(result.reports, usable=bool(result.datasets)))
@@ -231,7 +240,7 @@ class RetentionApp(App[None]):
         table = self.table
         table.percent = self.settings.percent
         table.triangle = analysis.report.cohorts
-        for panel in self.panels:
+        for panel in (*self.panels, *self.charts):
             panel.analysis = analysis
         self.period = max(position, 0)
         self._sync_period(move_cursor=True)
@@ -264,9 +273,17 @@ class RetentionApp(App[None]):
             if target is not None:
                 table.move_cursor(row=target[0], column=target[1], animate=False)
                 self.cell = cell_info(analysis, *target)
-        for panel in self.panels:
+        for panel in (*self.panels, *self.charts):
             panel.position = self.period
+        self._give_cohort()
         self.formula.view = formula_view(analysis, self.period, self.cell)
+
+    def _give_cohort(self) -> None:
+        row = self.table.cursor_coordinate.row
+        cohort = row if self.analysis and self.analysis.report.cohorts and row < len(
+            self.analysis.report.cohorts.rows) else None
+        for box in self.charts:
+            box.cohort = cohort
 
     @on(CohortTable.CursorMoved)
     def _cursor_moved(self, event: CohortTable.CursorMoved) -> None:
@@ -277,6 +294,7 @@ class RetentionApp(App[None]):
         position = analysis.flow_position(event.calendar_index) if event.calendar_index is not None else None
         if position is not None and position != self.period:
             self.period = position
+        self._give_cohort()
         self.formula.view = formula_view(analysis, self.period, self.cell)
 
     @on(FlowView.PeriodChosen)

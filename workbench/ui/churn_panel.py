@@ -46,17 +46,17 @@ class ChurnPanel(ReportPanel):
         text.append("\nChurn rate = (churned / CS) × 100", style="bold")
         text.append(f" = ({row.churned:,} / {row.CS:,}) × 100 = ")
         text.append(_pct(row.churn_rate), style="bold")
-        text.append(f"\n  churned: customers at the start who left during the {noun} {row.churned:,} · "
-                    f"CS customers at the start {row.CS:,}\n")
+        text.append(f"\n  churned: starting customers who left {row.churned:,} · "
+                    f"CS: customers at the start {row.CS:,}\n")
         if row.new_lost is not None:
             text.append(f"  New customers lost in the same {noun} (not in the churn rate): {row.new_lost:,}\n")
         if row.resurrected is not None:
-            text.append(f"  Returning customers (inactive in the previous {noun}): {row.resurrected:,}")
+            text.append(f"  Returning customers {row.resurrected:,}")
             if row.quick_ratio is not None:
                 text.append(f" · quick ratio (CN + returning) / churned = {row.quick_ratio:.2f}")
             text.append("\n")
         if row.nrr is not None or row.grr is not None:
-            text.append(f"  Revenue retention of the starting customers: NRR {_pct(row.nrr)} · GRR {_pct(row.grr)}\n")
+            text.append(f"  Revenue kept from starting customers: NRR {_pct(row.nrr)} · GRR {_pct(row.grr)}\n")
         current.update(text)
         largest = max((r.churn_rate or 0.0) for r in rows)
         lines = Text(f"Churn rate by {noun} (▶ current, ~ not over)\n", style="bold")

@@ -26,12 +26,12 @@ def stats_text(stats: NpsStats, title: str, width: int) -> Text:
     text.append(f"NPS {_signed(stats.nps)}", style="bold")
     if stats.moe95 is not None:
         text.append(f" ± {stats.moe95:.1f} (95 %)")
-    if stats.wald_low is not None and stats.wald_high is not None:
-        text.append(f"  interval {stats.wald_low:+.1f} to {stats.wald_high:+.1f}")
-    text.append(f"  ·  {stats.responses:,} responses")
+    text.append(f" · {stats.responses:,} responses")
     if stats.change is not None:
-        text.append(f"  ·  change {stats.change:+.1f}")
+        text.append(f" · change {stats.change:+.1f}")
     text.append("\n")
+    if stats.wald_low is not None and stats.wald_high is not None:
+        text.append(f"  95 % interval (adjusted Wald) {stats.wald_low:+.1f} to {stats.wald_high:+.1f}\n")
     if stats.warning or (0 < stats.responses < NPS_MIN_RESPONSES):
         text.append("⚠ " + (stats.warning or f"fewer than {NPS_MIN_RESPONSES} responses: too few to rely on")
                     + "\n", style="bold")
@@ -45,7 +45,7 @@ def stats_text(stats: NpsStats, title: str, width: int) -> Text:
         text.append(BAR * widths[0], style="bold")
         text.append("▒" * widths[1])
         text.append("░" * widths[2])
-        text.append("  █ promoters ▒ passives ░ detractors\n")
+        text.append("\n  █ promoters ▒ passives ░ detractors\n")
     largest = max(stats.distribution) if stats.distribution else 0
     text.append("Scores 0–10:\n", style="bold")
     for score, count in enumerate(stats.distribution):
