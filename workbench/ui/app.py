@@ -273,17 +273,24 @@ class RetentionApp(App[None]):
             if target is not None:
                 table.move_cursor(row=target[0], column=target[1], animate=False)
                 self.cell = cell_info(analysis, *target)
-        for panel in (*self.panels, *self.charts):
+        for panel in self.panels:
             panel.position = self.period
         self._give_cohort()
         self.formula.view = formula_view(analysis, self.period, self.cell)
 
     def _give_cohort(self) -> None:
+        """Charts follow the period and the cohort; only those on screen now, the others when shown."""
         row = self.table.cursor_coordinate.row
         cohort = row if self.analysis and self.analysis.report.cohorts and row < len(
             self.analysis.report.cohorts.rows) else None
         for box in self.charts:
-            box.cohort = cohort
+            if box.display and box.parent is not None and box.parent.display:
+                box.position = self.period
+                box.cohort = cohort
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.call_after_refresh(self._give_cohort)
 
     @on(CohortTable.CursorMoved)
     def _cursor_moved(self, event: CohortTable.CursorMoved) -> None:
