@@ -39,9 +39,10 @@ def wants_ascii(stream=None) -> bool:
 
 def chart_specs(report: Report, name: str, km=None) -> list[ChartSpec]:
     """The specs the command line prints for ``name`` (churn adds revenue retention when there is revenue;
-    nps adds the score distribution of all responses)."""
+    nps adds the score distribution of all responses). ``km``: Kaplan-Meier survival % of the subscriptions
+    (:func:`workbench.metrics.survival.kaplan_meier`) for the retention chart."""
     makers: dict[str, Callable[[], list[ChartSpec]]] = {
-        "retention": lambda: [retention_spec(report.cohorts, km=km)],
+        "retention": lambda: [retention_spec(report.cohorts, km=km, km_label=km_label)],
         "flow": lambda: [flow_spec(report.flow)],
         "churn": lambda: [churn_spec(report.flow)]
         + ([revenue_spec(report.flow)] if report.flow is not None and report.flow.has_revenue else []),
@@ -50,6 +51,8 @@ def chart_specs(report: Report, name: str, km=None) -> list[ChartSpec]:
                         nps_distribution_spec(report.nps.overall if report.nps else None)],
         "cltv": lambda: [cltv_spec(report.cltv)],
     }
+    subscriptions = report.cohorts is None or report.cohorts.kind == "subscriptions"
+    km_label = "Kaplan-Meier" if subscriptions else "KM subscriptions"
     if name not in makers:
         raise ChartUnavailable(f"unknown chart {name!r}; use one of {', '.join(CHART_NAMES)}")
     specs = makers[name]()

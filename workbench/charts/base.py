@@ -104,6 +104,7 @@ class ChartSpec:
     ylabel_right: str = ""
     marker_x: float | None = None
     ylim: tuple[float, float] | None = None
+    yticks: tuple[float, ...] = ()  # round ticks for a fixed range (plotext's own would be 83.3, 66.7, ...)
     ylim_right: tuple[float, float] | None = None
     empty: str = ""  # when set, there is nothing to plot: this sentence is shown instead
 
@@ -232,6 +233,8 @@ def draw_figure(spec: ChartSpec, *, width: int, height: int, palette: Palette = 
         fig.ylabel(spec.ylabel_right, yside="right")
     if spec.ylim:
         fig.ylim(*spec.ylim)
+    if spec.yticks and plot_height >= 8:
+        fig.yticks(list(spec.yticks), [f"{t:g}" for t in spec.yticks])
     if spec.ylim_right:
         fig.ylim(*spec.ylim_right, yside="right")
     text = fig.build().rstrip("\n")
@@ -280,14 +283,14 @@ def _legend(spec: ChartSpec, glyphs: list[tuple[str, str]], palette: Palette, wi
     items: list[tuple[str, ColorValue, str]] = []
     seen_open = False
     for s, (_, glyph) in zip(spec.series, glyphs, strict=True):
-        if not s.legend or not s.label or not s.x:
+        if not s.label or not s.x:
             continue
-        if s.label.endswith("(not over)"):
+        if s.label.endswith("(not over)"):  # once, even for the faint cohorts
             if seen_open:
                 continue
             seen_open = True
             items.append((glyph, palette.color(s.role), "not over"))
-        else:
+        elif s.legend:
             items.append((glyph, palette.color(s.role), s.label))
     if spec.marker_x is not None:
         items.append(("|" if ascii else "│", palette.marker, "now"))

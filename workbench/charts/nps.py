@@ -27,7 +27,7 @@ def nps_trend_spec(summary: NpsSummary | None, *, marker_index: int | None = Non
     marker = float(marker_index) if marker_index is not None and 0 <= marker_index < len(stats) else None
     return ChartSpec("nps", f"NPS per {summary.period.noun} with its 95% margin of error (band)", tuple(series),
                      xticks=tuple(float(x) for x in xs),
-                     xlabels=tuple(s.label + ("" if s.complete else "~") for s in stats), ylim=(-100, 100),
+                     xlabels=tuple(s.label + ("" if s.complete else "~") for s in stats), ylim=(-100, 100), yticks=(-100, -50, 0, 50, 100),
                      marker_x=marker)
 
 

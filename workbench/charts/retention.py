@@ -41,4 +41,5 @@ def retention_spec(triangle: CohortTriangle | None, *, current: int | None = Non
     width = triangle.width
     return ChartSpec("retention", title, tuple(series), xticks=tuple(range(width)),
                      xlabels=tuple(f"+{k}" for k in range(width)), ylim=(0, 100),
+                     yticks=(0, 25, 50, 75, 100),
                      marker_x=marker_k if marker_k is not None and 0 <= marker_k < width else None)
