@@ -317,7 +317,8 @@ def render_markdown(report: Report) -> str:
         out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in section.display_rows()]
         if section.notes:
             out.append("")
-            out += [_md_cell(n) for n in section.notes]
+            out += [_md_cell(n).replace("*", "\\*", 1) if n.startswith("*") else _md_cell(n)
+                    for n in section.notes]
     return "\n".join(out) + "\n"
 
 
