@@ -310,3 +310,15 @@ def test_kaplan_meier_on_a_small_subscription_file():
     with pytest.raises(ValueError):
         kaplan_meier(Dataset(kind="events", frame=frame, files=[], tz="UTC"), PeriodSpec("month"),
                      datetime(2024, 4, 15))
+
+
+def test_chart_names_load_no_plotext():
+    """`workbench report` declares --chart with CHART_NAMES: that must not cost plotext's import."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from workbench.charts import CHART_NAMES; "
+            "print(sorted(m for m in sys.modules if m.startswith('plotext')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

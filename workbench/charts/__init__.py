@@ -12,73 +12,25 @@ Command line use::
 
 from __future__ import annotations
 
-import shutil
-import sys
-from collections.abc import Callable
-
-from workbench.charts.base import ANSI_PALETTE, ChartSpec, Palette, Series, draw, strip_colors, to_ascii
-from workbench.charts.churn import churn_spec, revenue_spec
-from workbench.charts.cltv import cltv_spec
-from workbench.charts.flow import flow_spec
-from workbench.charts.nps import nps_distribution_spec, nps_trend_spec
-from workbench.charts.retention import retention_spec
-from workbench.metrics import Report
+import importlib
 
 CHART_NAMES = ("retention", "flow", "churn", "revenue", "nps", "cltv")
 
-
-class ChartUnavailable(ValueError):
-    """The data has nothing for this chart (e.g. an NPS chart without NPS data); the message says why."""
-
-
-def wants_ascii(stream=None) -> bool:
-    """True when ``stream`` (default stdout) cannot take UTF-8: old terminals, LANG=C over SSH."""
-    encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None) or ""
-    return encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig")
-
-
-def chart_specs(report: Report, name: str, km=None) -> list[ChartSpec]:
-    """The specs the command line prints for ``name`` (churn adds revenue retention when there is revenue;
-    nps adds the score distribution of all responses). ``km``: Kaplan-Meier survival % of the subscriptions
-    (:func:`workbench.metrics.survival.kaplan_meier`) for the retention chart."""
-    makers: dict[str, Callable[[], list[ChartSpec]]] = {
-        "retention": lambda: [retention_spec(report.cohorts, km=km, km_label=km_label)],
-        "flow": lambda: [flow_spec(report.flow)],
-        "churn": lambda: [churn_spec(report.flow)]
-        + ([revenue_spec(report.flow)] if report.flow is not None and report.flow.has_revenue else []),
-        "revenue": lambda: [revenue_spec(report.flow)],
-        "nps": lambda: [nps_trend_spec(report.nps),
-                        nps_distribution_spec(report.nps.overall if report.nps else None)],
-        "cltv": lambda: [cltv_spec(report.cltv)],
-    }
-    subscriptions = report.cohorts is None or report.cohorts.kind == "subscriptions"
-    km_label = "Kaplan-Meier" if subscriptions else "KM subscriptions"
-    if name not in makers:
-        raise ChartUnavailable(f"unknown chart {name!r}; use one of {', '.join(CHART_NAMES)}")
-    specs = makers[name]()
-    if specs and specs[0].empty:
-        raise ChartUnavailable(f"no {name} chart for this data: {specs[0].empty}")
-    return specs
+# Imported on first use (PEP 562), so that `from workbench.charts import CHART_NAMES` does not load plotext:
+# the command line declares its options with it and should start fast.
+_LAZY = {
+    "ANSI_PALETTE": "base", "Canvas": "base", "ChartSpec": "base", "Palette": "base", "Series": "base",
+    "draw": "base", "draw_figure": "base", "strip_colors": "base", "to_ascii": "base",
+    "churn_spec": "churn", "revenue_spec": "churn", "cltv_spec": "cltv", "flow_spec": "flow",
+    "nps_distribution_spec": "nps", "nps_trend_spec": "nps", "retention_spec": "retention",
+    "ChartUnavailable": "render", "chart_specs": "render", "render_chart": "render", "wants_ascii": "render",
+}
 
 
-def render_chart(report: Report, name: str, width: int | None = None, height: int | None = None,
-                 ascii: bool | None = None, color: bool = False, palette: Palette = ANSI_PALETTE,
-                 km=None) -> str:
-    """The chart ``name`` as text: sized to the terminal unless ``width``/``height`` are given; plain ASCII
-    when ``ascii`` is True, or (None) when stdout's encoding is not UTF-8. Raises :class:`ChartUnavailable`."""
-    size = shutil.get_terminal_size((80, 24))
-    width = width or size.columns
-    height = height or max(size.lines - 1, 10)
-    if ascii is None:
-        ascii = wants_ascii()
-    specs = chart_specs(report, name, km=km)
-    each = max(height // len(specs), 8)
-    return "\n\n".join(draw(spec, width=width, height=each, palette=palette, ascii=ascii, color=color)
-                       for spec in specs) + "\n"
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"workbench.charts.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'workbench.charts' has no attribute {name!r}")
 
 
-__all__ = [
-    "ANSI_PALETTE", "CHART_NAMES", "ChartSpec", "ChartUnavailable", "Palette", "Series",
-    "chart_specs", "churn_spec", "cltv_spec", "draw", "flow_spec", "nps_distribution_spec", "nps_trend_spec",
-    "render_chart", "retention_spec", "revenue_spec", "strip_colors", "to_ascii", "wants_ascii",
-]
+__all__ = ["CHART_NAMES", *_LAZY]

@@ -26,7 +26,7 @@ class ChartBox(Horizontal):
     DEFAULT_CSS = """
     ChartBox {
         height: 1fr;
-        min-height: 10;
+        min-height: 8;
     }
     """
 

@@ -1,0 +1,66 @@
+"""The command line's entry point: :func:`render_chart` draws a named chart of a whole report."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+
+from workbench.charts import CHART_NAMES
+from workbench.charts.base import ANSI_PALETTE, ChartSpec, Palette, draw
+from workbench.charts.churn import churn_spec, revenue_spec
+from workbench.charts.cltv import cltv_spec
+from workbench.charts.flow import flow_spec
+from workbench.charts.nps import nps_distribution_spec, nps_trend_spec
+from workbench.charts.retention import retention_spec
+from workbench.metrics import Report
+
+
+class ChartUnavailable(ValueError):
+    """The data has nothing for this chart (e.g. an NPS chart without NPS data); the message says why."""
+
+
+def wants_ascii(stream=None) -> bool:
+    """True when ``stream`` (default stdout) cannot take UTF-8: old terminals, LANG=C over SSH."""
+    encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None) or ""
+    return encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig")
+
+
+def chart_specs(report: Report, name: str, km=None) -> list[ChartSpec]:
+    """The specs the command line prints for ``name`` (churn adds revenue retention when there is revenue;
+    nps adds the score distribution of all responses). ``km``: Kaplan-Meier survival % of the subscriptions
+    (:func:`workbench.metrics.survival.kaplan_meier`) for the retention chart."""
+    makers: dict[str, Callable[[], list[ChartSpec]]] = {
+        "retention": lambda: [retention_spec(report.cohorts, km=km, km_label=km_label)],
+        "flow": lambda: [flow_spec(report.flow)],
+        "churn": lambda: [churn_spec(report.flow)]
+        + ([revenue_spec(report.flow)] if report.flow is not None and report.flow.has_revenue else []),
+        "revenue": lambda: [revenue_spec(report.flow)],
+        "nps": lambda: [nps_trend_spec(report.nps),
+                        nps_distribution_spec(report.nps.overall if report.nps else None)],
+        "cltv": lambda: [cltv_spec(report.cltv)],
+    }
+    subscriptions = report.cohorts is None or report.cohorts.kind == "subscriptions"
+    km_label = "Kaplan-Meier" if subscriptions else "KM subscriptions"
+    if name not in makers:
+        raise ChartUnavailable(f"unknown chart {name!r}; use one of {', '.join(CHART_NAMES)}")
+    specs = makers[name]()
+    if specs and specs[0].empty:
+        raise ChartUnavailable(f"no {name} chart for this data: {specs[0].empty}")
+    return specs
+
+
+def render_chart(report: Report, name: str, width: int | None = None, height: int | None = None,
+                 ascii: bool | None = None, color: bool = False, palette: Palette = ANSI_PALETTE,
+                 km=None) -> str:
+    """The chart ``name`` as text: sized to the terminal unless ``width``/``height`` are given; plain ASCII
+    when ``ascii`` is True, or (None) when stdout's encoding is not UTF-8. Raises :class:`ChartUnavailable`."""
+    size = shutil.get_terminal_size((80, 24))
+    width = width or size.columns
+    height = height or max(size.lines - 1, 10)
+    if ascii is None:
+        ascii = wants_ascii()
+    specs = chart_specs(report, name, km=km)
+    each = max(height // len(specs), 8)
+    return "\n\n".join(draw(spec, width=width, height=each, palette=palette, ascii=ascii, color=color)
+                       for spec in specs) + "\n"
