@@ -221,3 +221,25 @@ def test_unknown_tz(tmp_path: Path, tz: str):
     assert "[bad_timezone]" in result.output
     assert "Traceback" not in result.output
     assert load([str(path)], LoadOptions(tz=tz)).reports[0].problems[0].code == "bad_timezone"
+
+
+def test_mixed_formats_after_the_sample_still_parse(tmp_path):
+    """The fast path picks one format from the first values; later rows in another format must not be lost."""
+    from workbench.io import load
+    from workbench.io.load import FAST_SAMPLE
+
+    lines = ["user_id,timestamp"]
+    lines += [f"u{i},2024-01-02T03:04:05Z" for i in range(FAST_SAMPLE + 10)]
+    lines += ["late1,2024-02-03", "late2,2024-02-03T10:00:00+02:00", "late3,1706000000", "late4,not a date"]
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = load([str(path)])
+    frame = result.datasets["events"].frame
+    by_id = dict(zip(frame["customer_id"], frame["ts"], strict=True))
+    assert str(by_id["u0"]) == "2024-01-02 03:04:05"
+    assert str(by_id["late1"]) == "2024-02-03 00:00:00"
+    assert str(by_id["late2"]) == "2024-02-03 08:00:00"
+    assert str(by_id["late3"]) == "2024-01-23 08:53:20"
+    assert "late4" not in by_id
+    [problem] = [p for p in result.reports[0].problems if p.code == "bad_date"]
+    assert problem.row == FAST_SAMPLE + 14 and problem.rows_affected == 1

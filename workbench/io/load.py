@@ -22,7 +22,7 @@ import polars as pl
 
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
 from workbench.io.formats import FORMAT_NAMES, InputError, expand_paths, read_raw
-from workbench.io.parse import as_text, parse_number, parse_time
+from workbench.io.parse import as_text, choose_fast_format, parse_number, parse_time
 from workbench.io.problems import FileReport, Problem, Severity
 from workbench.io.text import printable
 
@@ -130,7 +130,9 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     report.columns = dict(cmap.roles)
     report.problems.extend(cmap.warnings)
     try:
-        parsed = _parse(raw.frame, schema, cmap, options).collect(engine="streaming")
+        fast = _fast_formats(raw.frame, schema, cmap, options.tz)
+        parsed = _parse(raw.frame, schema, cmap, options, fast).collect(engine="streaming")
+        parsed = _reparse_times(parsed, fast, options.tz)
     except Exception as exc:  # a malformed body (ragged CSV, bad UTF-8 in a binary column, ...)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         report.problems.append(Problem(
@@ -159,7 +161,40 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
 # ---------------------------------------------------------------- parsing
 
 
-def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions) -> pl.LazyFrame:
+TIME_COLUMNS = {"time": "ts", "start": "start", "end": "end"}
+FAST_SAMPLE = 2_000
+
+
+def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: str) -> dict[str, tuple[str, str]]:
+    """For each text time column, a single format that reads a sample of its first values (if any)."""
+    text_cols = {role: col for role, col in cmap.roles.items() if role in TIME_COLUMNS and schema[col] == pl.String}
+    if not text_cols:
+        return {}
+    sample = frame.select([pl.col(c).drop_nulls().head(FAST_SAMPLE).implode().alias(r)
+                           for r, c in text_cols.items()]).collect()
+    chosen = {}
+    for role in text_cols:
+        fmt = choose_fast_format(sample[role].explode(), tz)
+        if fmt is not None:
+            chosen[role] = fmt
+    return chosen
+
+
+def _reparse_times(parsed: pl.DataFrame, fast: dict[str, tuple[str, str]], tz: str) -> pl.DataFrame:
+    """Values the fast single format missed get the general parser (mixed formats in one column)."""
+    for role in fast:
+        name, raw = TIME_COLUMNS[role], f"__raw_{role}"
+        missed = parsed[name].is_null() & parsed[raw].is_not_null() & (parsed[raw] != "")
+        if not missed.any():
+            continue
+        idx = missed.arg_true()
+        again = parsed.select(pl.col(raw).gather(idx)).select(parse_time(raw, pl.String, tz))
+        parsed = parsed.with_columns(parsed[name].scatter(idx, again.to_series()))
+    return parsed
+
+
+def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
+           fast: dict[str, tuple[str, str]] | None = None) -> pl.LazyFrame:
     """Canonical typed columns plus ``__raw_<role>`` copies, so checks can tell 'missing' from 'unreadable'."""
     roles = cmap.roles
     source_cols = list(schema.names())
@@ -171,8 +206,7 @@ def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: Loa
         if role == "id":
             exprs.append(as_text(col, dtype).alias("customer_id"))
         elif role in ("time", "start", "end"):
-            name = {"time": "ts", "start": "start", "end": "end"}[role]
-            exprs.append(parse_time(col, dtype, options.tz).alias(name))
+            exprs.append(parse_time(col, dtype, options.tz, (fast or {}).get(role)).alias(TIME_COLUMNS[role]))
         elif role == "score":
             exprs.append(parse_number(col, dtype).alias("__score_f"))
         elif role == "revenue":

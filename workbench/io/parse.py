@@ -35,9 +35,66 @@ def _epoch_to_local(number: pl.Expr, tz: str) -> pl.Expr:
         .dt.replace_time_zone(None)
 
 
-def parse_time(col: str, dtype: pl.DataType, tz: str) -> pl.Expr:
-    """Wall-clock Datetime('us') in ``tz`` for any date/time representation; null where unreadable."""
+# Single formats that cover most real exports, tried on a sample of a text column so that the
+# whole column can be parsed with one `to_datetime` (tens of times faster than the general
+# expression below, which runs every format and three regex rewrites on every value). Rows the
+# chosen format cannot read still go through the general expression (see `load._reparse_times`).
+# (format, how to read it): "naive" = already wall-clock in tz, "aware" = has an offset,
+# "utc" = a literal Z (or " UTC") suffix.
+FAST_FORMATS: list[tuple[str, str]] = [
+    ("%Y-%m-%d", "naive"),
+    ("%Y-%m-%d %H:%M:%S", "naive"),
+    ("%Y-%m-%dT%H:%M:%S", "naive"),
+    ("%Y-%m-%d %H:%M:%S%.f", "naive"),
+    ("%Y-%m-%dT%H:%M:%S%.f", "naive"),
+    ("%Y-%m-%d %H:%M", "naive"),
+    ("%Y-%m-%dT%H:%M", "naive"),
+    ("%Y-%m-%dT%H:%M:%SZ", "utc"),
+    ("%Y-%m-%dT%H:%M:%S%.fZ", "utc"),
+    ("%Y-%m-%d %H:%M:%S UTC", "utc"),
+    ("%Y-%m-%d %H:%M:%S%.f UTC", "utc"),
+    ("%Y-%m-%dT%H:%M:%S%z", "aware"),
+    ("%Y-%m-%dT%H:%M:%S%.f%z", "aware"),
+    ("%Y-%m-%d %H:%M:%S%z", "aware"),
+    ("%Y-%m-%d %H:%M:%S%.f%z", "aware"),
+    ("%Y%m%d", "naive"),
+    ("%Y/%m/%d", "naive"),
+]
+
+
+def fast_time(expr: pl.Expr, fmt: str, how: str, tz: str) -> pl.Expr:
+    """One-format parse of text ``expr`` to wall-clock Datetime('us') in tz (null where it does not fit)."""
+    if how == "aware":
+        parsed = expr.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+        return parsed.dt.convert_time_zone(tz).dt.replace_time_zone(None)
+    parsed = expr.str.to_datetime(fmt, strict=False, time_unit="us")
+    if how == "utc":
+        return parsed.dt.replace_time_zone("UTC").dt.convert_time_zone(tz).dt.replace_time_zone(None)
+    return parsed
+
+
+def choose_fast_format(sample: pl.Series, tz: str) -> tuple[str, str] | None:
+    """The single format that reads every value of a (non-empty) text sample, if there is one."""
+    values = sample.drop_nulls().str.strip_chars()
+    values = values.filter(values != "")
+    if values.is_empty():
+        return None
+    frame = values.to_frame("v")
+    for fmt, how in FAST_FORMATS:
+        if frame.select(fast_time(pl.col("v"), fmt, how, tz).is_not_null().all()).item():
+            return fmt, how
+    return None
+
+
+def parse_time(col: str, dtype: pl.DataType, tz: str, fast: tuple[str, str] | None = None) -> pl.Expr:
+    """Wall-clock Datetime('us') in ``tz`` for any date/time representation; null where unreadable.
+
+    With ``fast`` (from :func:`choose_fast_format`), a text column is parsed with that one format only;
+    the caller re-parses the values it missed with the general expression.
+    """
     c = pl.col(col)
+    if fast is not None and dtype == pl.String:
+        return fast_time(c.str.strip_chars(), *fast, tz)
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone:
             return c.dt.convert_time_zone(tz).dt.replace_time_zone(None).dt.cast_time_unit("us")
