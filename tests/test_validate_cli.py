@@ -526,3 +526,16 @@ def test_installed_command_prints_no_traceback(tmp_path: Path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "[wrong_format]" in proc.stdout and "[not_found]" in proc.stdout
+
+
+def test_nan_and_infinite_revenue_are_dropped_with_a_warning(tmp_path):
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    path = tmp_path / "rev.csv"
+    path.write_text("user_id,timestamp,revenue\nu1,2024-01-01,10\nu2,2024-01-02,nan\nu3,2024-01-03,inf\n")
+    out = CliRunner().invoke(cli, ["validate", str(path)])
+    assert out.exit_code == 1
+    assert "non_finite_number" in out.output and "row 2" in out.output and "'nan'" in out.output
+    assert "Traceback" not in out.output

@@ -287,6 +287,10 @@ def _checks(cmap: ColumnMap, options: LoadOptions, now: datetime) -> list[_Check
             & (pl.col("__raw_revenue") != ""), Severity.WARNING,
             "{n} values are not numbers (first: {example}); those rows are dropped",
             "write amounts as plain numbers with a dot for decimals (1234.50)"))
+        checks.append(_Check(
+            "non_finite_number", "revenue", pl.col("revenue").is_nan() | pl.col("revenue").is_infinite(),
+            Severity.WARNING, "{n} values are NaN or infinite (first: {example}); those rows are dropped",
+            "write a real amount, or leave the cell empty when there is no revenue"))
     if cmap.kind == "events" and not options.drop_duplicates:
         checks.append(_Check(
             "duplicate_rows", None, pl.col("__duplicate"), Severity.NOTE,
