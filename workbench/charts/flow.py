@@ -11,6 +11,11 @@ from workbench.metrics import Flow
 BARS = (("CS", "muted"), ("CN", "good"), ("CE", "emphasis"), ("churned", "bad"))
 
 
+def periods_that_fit(width: int) -> int:
+    """How many periods of four bars fit a chart ``width`` columns wide: six columns each beside the axes."""
+    return max(3, (width - 16) // 6)
+
+
 def window(count: int, marker: int | None, size: int | None) -> range:
     """At most ``size`` consecutive positions out of ``count`` holding ``marker`` (else the latest). The window
     moves a page at a time, so stepping the marker inside it only moves the marker."""

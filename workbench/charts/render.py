@@ -10,7 +10,7 @@ from workbench.charts import CHART_NAMES
 from workbench.charts.base import ANSI_PALETTE, ChartSpec, Palette, draw
 from workbench.charts.churn import churn_spec, revenue_spec
 from workbench.charts.cltv import cltv_spec
-from workbench.charts.flow import flow_spec
+from workbench.charts.flow import flow_spec, periods_that_fit
 from workbench.charts.nps import nps_distribution_spec, nps_trend_spec
 from workbench.charts.retention import retention_spec
 from workbench.metrics import Report
@@ -26,19 +26,19 @@ def wants_ascii(stream=None) -> bool:
     return encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig")
 
 
-def chart_specs(report: Report, name: str, km=None) -> list[ChartSpec]:
+def chart_specs(report: Report, name: str, km=None, width: int = 80) -> list[ChartSpec]:
     """The specs the command line prints for ``name`` (churn adds revenue retention when there is revenue;
     nps adds the score distribution of all responses). ``km``: Kaplan-Meier survival % of the subscriptions
     (:func:`workbench.metrics.survival.kaplan_meier`) for the retention chart."""
     makers: dict[str, Callable[[], list[ChartSpec]]] = {
         "retention": lambda: [retention_spec(report.cohorts, km=km, km_label=km_label)],
-        "flow": lambda: [flow_spec(report.flow)],
+        "flow": lambda: [flow_spec(report.flow, max_periods=periods_that_fit(width))],  # the latest periods
         "churn": lambda: [churn_spec(report.flow)]
         + ([revenue_spec(report.flow)] if report.flow is not None and report.flow.has_revenue else []),
         "revenue": lambda: [revenue_spec(report.flow)],
         "nps": lambda: [nps_trend_spec(report.nps),
                         nps_distribution_spec(report.nps.overall if report.nps else None)],
-        "cltv": lambda: [cltv_spec(report.cltv)],
+        "cltv": lambda: [cltv_spec(report.cltv, current=0)],  # the oldest cohort (the longest curve) bold
     }
     subscriptions = report.cohorts is None or report.cohorts.kind == "subscriptions"
     km_label = "Kaplan-Meier" if subscriptions else "KM subscriptions"
@@ -60,7 +60,7 @@ def render_chart(report: Report, name: str, width: int | None = None, height: in
     height = height or max(size.lines - 1, 10)
     if ascii is None:
         ascii = wants_ascii()
-    specs = chart_specs(report, name, km=km)
+    specs = chart_specs(report, name, km=km, width=width)
     each = max(height // len(specs), 8)
     return "\n\n".join(draw(spec, width=width, height=each, palette=palette, ascii=ascii, color=color)
                        for spec in specs) + "\n"

@@ -47,6 +47,7 @@ from workbench.charts import (
     revenue_spec,
 )
 from workbench.charts.base import Canvas, draw_figure, palette_from_rgb
+from workbench.charts.flow import periods_that_fit
 from workbench.metrics import CohortTriangle
 
 CACHE_SIZE = 64
@@ -61,17 +62,12 @@ class RetentionData:
     km_label: str = "Kaplan-Meier"
 
 
-def _flow_periods(width: int) -> int:
-    """How many periods of four bars fit: five columns each beside the axes."""
-    return max(3, (width - 16) // 6)
-
-
 Builder = Callable[[Any, int | None, int | None, int], ChartSpec]
 BUILDERS: dict[str, Builder] = {
     "retention": lambda d, cur, m, w: retention_spec(d.triangle if d else None, current=cur, marker_k=m,
                                                      km=d.km if d else None,
                                                      km_label=d.km_label if d else "Kaplan-Meier"),
-    "flow": lambda d, cur, m, w: flow_spec(d, marker_index=m, max_periods=_flow_periods(w)),
+    "flow": lambda d, cur, m, w: flow_spec(d, marker_index=m, max_periods=periods_that_fit(w)),
     "churn": lambda d, cur, m, w: churn_spec(d, marker_index=m),
     "revenue": lambda d, cur, m, w: revenue_spec(d, marker_index=m),
     "nps": lambda d, cur, m, w: nps_trend_spec(d, marker_index=m),
