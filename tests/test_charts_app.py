@@ -1,0 +1,104 @@
+"""The charts inside the app: they follow n/p and the table's cohort, in every tab, and ASCII mode reaches
+them all. (Layout and first-screen checks are the app's own tests.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_app_support import expected, run_async, write_sample
+
+from workbench.ui.app import RetentionApp
+from workbench.ui.charts import ChartBox, ChurnCharts, CltvCharts, FlowCharts, NpsCharts, RetentionCharts
+from workbench.ui.charts.chart import Chart
+
+WIDE = (160, 48)  # the app shows the retention chart beside the formula from its "-wide" breakpoint
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.chdir(tmp_path)
+    return write_sample(tmp_path)
+
+
+async def ready(app: RetentionApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def marker_column(text: str) -> int | None:
+    """The screen column of the vertical marker: the column with the most '|' inside the frame."""
+    counts: dict[int, int] = {}
+    for line in text.split("\n"):
+        bars = [i for i, ch in enumerate(line) if ch in "|│"]
+        for i in bars[1:-1]:
+            counts[i] = counts.get(i, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+@run_async
+async def test_charts_follow_the_period_with_n_and_p(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert len(list(app.query(ChartBox))) == 5
+        retention = app.query_one(RetentionCharts).chart("retention")
+        assert retention.data.triangle == report.cohorts
+        last = len(report.flow.rows) - 1
+        assert app.period == last
+        columns = [marker_column(retention.plain())]
+        for expected_period in (last - 1, last - 2):
+            await pilot.press("p")
+            await ready(app, pilot)
+            assert app.period == expected_period
+            row = report.cohorts.rows[retention.current]
+            k = app.analysis.period_index[app.period] - report.cohorts.period.index_of(row.start)
+            assert retention.marker_index == (k if k >= 0 else None)
+            assert retention.spec.marker_x == retention.marker_index
+            columns.append(marker_column(retention.plain()))
+        assert columns[0] > columns[1] > columns[2]  # the marker moved left on screen, one period a step
+
+        await pilot.press("2")  # the Flow tab
+        await ready(app, pilot)
+        flow = app.query_one(FlowCharts).chart("flow")
+        assert flow.marker_index == app.period == last - 2
+        await pilot.press("n")
+        await ready(app, pilot)
+        assert flow.marker_index == last - 1 and flow.spec.marker_x == last - 1
+
+        await pilot.press("3")
+        await ready(app, pilot)
+        churn = app.query_one(ChurnCharts).chart("churn")
+        assert churn.marker_index == last - 1 and churn.data is app.analysis.report.flow
+
+        await pilot.press("4")
+        await ready(app, pilot)
+        nps = app.query_one(NpsCharts).chart("nps")
+        label = report.flow.rows[last - 1].period
+        if nps.marker_index is not None:
+            assert app.analysis.report.nps.by_period[nps.marker_index].label == label
+        else:
+            assert all(s.label != label for s in app.analysis.report.nps.by_period)
+
+        await pilot.press("5")
+        await ready(app, pilot)
+        cltv = app.query_one(CltvCharts).chart("cltv")
+        assert cltv.data is app.analysis.report.cltv
+
+
+@run_async
+async def test_ascii_app_setting_reaches_every_chart(files):
+    app = RetentionApp(files)
+    app.ascii_charts = True
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        for tab in "12345":
+            await pilot.press(tab)
+            await ready(app, pilot)
+            shown = [c for c in app.query(Chart) if c.content_size.height and c.region.height]
+            for chart in shown:
+                assert chart.ascii
+                assert max(map(ord, chart.plain())) <= 127
