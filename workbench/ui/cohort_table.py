@@ -183,21 +183,34 @@ class CohortTable(KeyTable):
     def watch_current(self, old: int | None, new: int | None) -> None:
         self.refresh_diagonal(old, new)
 
-    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        event.stop()
-        self.call_after_refresh(self._align_scroll)
-
-    def _align_scroll(self) -> None:
-        """Scroll to a column boundary, so no number is shown with its first digits cut off."""
-        if not self.columns:
+    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
+        """Keep the cursor cell in view, scrolled to a column boundary so no number shows with its first
+        digits cut off (DataTable's own scrolling stops at any character)."""
+        if not self.columns or not self.is_valid_coordinate(self.cursor_coordinate):
+            super()._scroll_cursor_into_view(animate=animate)
             return
-        width = next(iter(self.columns.values())).width
-        if width <= 0 or self.scroll_x % width == 0:
-            return
-        aligned = -(-int(self.scroll_x) // width) * width
-        if aligned > self.max_scroll_x:
-            aligned = int(self.scroll_x) // width * width
-        self.scroll_to(x=aligned, animate=False, immediate=True)
+        top, _, _, left = self._get_fixed_offset()
+        window = self.scrollable_content_region
+        view_w, view_h = window.width - left, window.height - top
+        cell = self._get_cell_region(self.cursor_coordinate)
+        width = self._cell_width
+        col_x, row_y = cell.x - left, cell.y - top
+        x, y = self.scroll_x, self.scroll_y
+        if col_x < x:
+            x = col_x
+        elif col_x + width > x + view_w:
+            x = col_x + width - view_w
+        if x % width:
+            for candidate in (-(-int(x) // width) * width, int(x) // width * width):
+                if candidate <= col_x and col_x + width <= candidate + view_w and 0 <= candidate <= self.max_scroll_x:
+                    x = candidate
+                    break
+        if row_y < y:
+            y = row_y
+        elif row_y + cell.height > y + view_h:
+            y = row_y + cell.height - view_h
+        if (x, y) != (self.scroll_x, self.scroll_y):
+            self.scroll_to(x=x, y=y, animate=False, force=True)
 
     # ------------------------------------------------------------ messages up
 
