@@ -596,3 +596,37 @@ async def test_one_n_press_is_fast(files):
 def test_options_reach_the_metrics():
     settings = app_module.ViewSettings(unit="week", retention="unbounded")
     assert settings.options() == AnalysisOptions(period=PeriodSpec("week"), retention="unbounded")
+
+
+# ---------------------------------------------------------------- NO_COLOR, README
+
+
+@run_async
+async def test_no_color_keeps_the_marks(files, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    assert app.no_color
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        row = len(report.cohorts.rows) - 1
+        last = len(report.cohorts.rows[row].active) - 1
+        cell = table.get_cell_at(Coordinate(row, last))
+        assert cell.plain.strip().endswith("~")  # incomplete: marked by text, not only by colour
+        assert formula_numbers(report.flow.rows[-1]) in plain(app.query_one(FormulaPanel))
+
+
+def test_readme_lists_every_key():
+    from workbench.ui.cohort_table import CohortTable as Table
+    from workbench.ui.table import KeyTable
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    keys = readme.split("## Keys", 1)[1]
+    names = {"question_mark": "?", "space": "space", "escape": "escape"}
+    for binding in (*RetentionApp.BINDINGS, *KeyTable.BINDINGS, *Table.BINDINGS):
+        key = names.get(binding.key, binding.key)
+        if key.isdigit():
+            assert "`1` … `6`" in keys
+            continue
+        assert f"`{key}`" in keys, f"README ## Keys does not list {key} ({binding.description})"
