@@ -630,3 +630,32 @@ def test_readme_lists_every_key():
             assert "`1` … `6`" in keys
             continue
         assert f"`{key}`" in keys, f"README ## Keys does not list {key} ({binding.description})"
+
+
+@run_async
+async def test_many_cohorts_show_the_newest_and_say_so(files):
+    from workbench.ui.cohort_table import MAX_COHORTS
+
+    report, result = expected(files, unit="day")
+    assert len(report.cohorts.rows) > MAX_COHORTS
+    app = RetentionApp(files, settings=app_module.ViewSettings(unit="day"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        hidden = len(report.cohorts.rows) - MAX_COHORTS
+        assert table.row_count == MAX_COHORTS + 1
+        assert f"{hidden:,} older cohorts not shown" in plain(app.query_one("#legend"))
+        newest = report.cohorts.rows[-1]
+        assert str(table.ordered_rows[MAX_COHORTS - 1].label).startswith(f"{newest.cohort} ({newest.size:,})")
+        await pilot.press("g")  # the oldest shown cohort is the triangle's row `hidden`
+        k = table.cursor_coordinate.column
+        row = report.cohorts.rows[hidden]
+        assert f"Cell {row.cohort} +{k}" in plain(app.query_one(FormulaPanel))
+        await pilot.press("enter")
+        await ready(app, pilot)
+        listed = app.screen.query_one("#customers-table")
+        ids = customers_behind_cell(result.datasets["events"], report.options, row.cohort, k)
+        assert [listed.get_row_at(r)[0].plain for r in range(listed.row_count)] == ids
+        await pilot.press("escape", "ctrl+s")
+        await pilot.pause()
+        assert len(app.current_export().rows) == len(report.cohorts.rows) + 1  # export has every cohort

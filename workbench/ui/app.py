@@ -240,6 +240,7 @@ class RetentionApp(App[None]):
         table = self.table
         table.percent = self.settings.percent
         table.triangle = analysis.report.cohorts
+        self._update_legend()
         for panel in (*self.panels, *self.charts):
             panel.analysis = analysis
         self.period = max(position, 0)
@@ -272,7 +273,7 @@ class RetentionApp(App[None]):
             target = table.position_for(calendar, table.cursor_coordinate.row)
             if target is not None:
                 table.move_cursor(row=target[0], column=target[1], animate=False)
-                self.cell = cell_info(analysis, *target)
+                self.cell = cell_info(analysis, table.triangle_row(target[0]), target[1])
         for panel in self.panels:
             panel.position = self.period
         self._give_cohort()
@@ -280,9 +281,7 @@ class RetentionApp(App[None]):
 
     def _give_cohort(self) -> None:
         """Charts follow the period and the cohort; only those on screen now, the others when shown."""
-        row = self.table.cursor_coordinate.row
-        cohort = row if self.analysis and self.analysis.report.cohorts and row < len(
-            self.analysis.report.cohorts.rows) else None
+        cohort = self.table.triangle_row(self.table.cursor_coordinate.row)
         for box in self.charts:
             if box.display and box.parent is not None and box.parent.display:
                 box.position = self.period
@@ -389,9 +388,17 @@ class RetentionApp(App[None]):
         self.status.update(Text(text))
 
     def _apply_ramp(self) -> None:
-        ramp = build_ramp(self.get_css_variables(), ansi=self.current_theme.ansi)
-        self.table.ramp = ramp
-        legend = Text("%")
+        self.table.ramp = build_ramp(self.get_css_variables(), ansi=self.current_theme.ansi)
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        ramp = self.table.ramp
+        if ramp is None:
+            return
+        legend = Text()
+        if self.table.hidden_cohorts:
+            legend.append(f"{self.table.hidden_cohorts:,} older cohorts not shown (ctrl+s: all) · ", style="bold")
+        legend.append("%")
         for index in range(STEPS):
             legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
         legend.append(" · ~ not over · underlined: current period")

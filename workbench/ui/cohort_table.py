@@ -21,6 +21,7 @@ from workbench.ui.ramp import Ramp
 from workbench.ui.table import KeyTable
 
 INCOMPLETE = "~"
+MAX_COHORTS = 60  # the newest cohorts shown; more (daily periods) would make every key slow. Export has all.
 AVERAGE_KEY = "average"
 PAD_KEY = "pad"
 
@@ -68,7 +69,9 @@ class CohortTable(KeyTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="cell", cell_padding=0, **kwargs)
-        self._cohort_index: list[int] = []
+        self._cohort_index: list[int] = []  # calendar index of each shown row
+        self._first = 0  # triangle row of the first shown row
+        self._width_shown = 0
         self._cell_width = 7
 
     # ------------------------------------------------------------ geometry
@@ -78,16 +81,30 @@ class CohortTable(KeyTable):
             return self._cohort_index[row] + k
         return None
 
+    @property
+    def hidden_cohorts(self) -> int:
+        """How many of the oldest cohorts are not shown (see MAX_COHORTS)."""
+        return self._first
+
+    def triangle_row(self, row: int | None) -> int | None:
+        """The triangle's row index of a table row (None for the average row)."""
+        if row is None or not 0 <= row < len(self._cohort_index):
+            return None
+        return self._first + row
+
+    def _active_len(self, row: int) -> int:
+        assert self.triangle is not None
+        return len(self.triangle.rows[self._first + row].active)
+
     def position_for(self, calendar_index: int, prefer_row: int) -> tuple[int, int] | None:
         """Where the cursor goes for a calendar period: same cohort if it reaches it, else the newest cohort."""
-        triangle = self.triangle
-        if triangle is None or not self._cohort_index:
+        if self.triangle is None or not self._cohort_index:
             return None
         candidates = [prefer_row] + list(range(len(self._cohort_index) - 1, -1, -1))
         for row in candidates:
-            if 0 <= row < len(triangle.rows):
+            if 0 <= row < len(self._cohort_index):
                 k = calendar_index - self._cohort_index[row]
-                if 0 <= k < len(triangle.rows[row].active):
+                if 0 <= k < self._active_len(row):
                     return row, k
         return None
 
@@ -95,7 +112,7 @@ class CohortTable(KeyTable):
 
     def _width(self, triangle: CohortTriangle) -> int:
         longest = 4
-        for row in triangle.rows:
+        for row in triangle.rows[self._first:]:
             for value, complete in zip(row.active, row.complete, strict=False):
                 longest = max(longest, len(cell_text(value, False, complete)))
         return max(longest, 6) + 1
@@ -113,7 +130,7 @@ class CohortTable(KeyTable):
     def _cell_at(self, row_number: int, k: int, width: int) -> Text:
         triangle = self.triangle
         assert triangle is not None
-        row = triangle.rows[row_number]
+        row = triangle.rows[self._first + row_number]
         if k >= len(row.active):
             return Text(" " * width)
         pct = row.retention[k]
@@ -122,14 +139,13 @@ class CohortTable(KeyTable):
         return self._cell(value, None if pct is None else pct / 100, row.complete[k], width, on_diagonal)
 
     def _row_cells(self, row_number: int, width: int) -> list[Text]:
-        assert self.triangle is not None
-        return [self._cell_at(row_number, k, width) for k in range(self.triangle.width)]
+        return [self._cell_at(row_number, k, width) for k in range(self._width_shown)]
 
     def _average_cells(self, width: int) -> list[Text]:
         triangle = self.triangle
         assert triangle is not None
         cells = []
-        for k in range(triangle.width):
+        for k in range(self._width_shown):
             pct = triangle.average[k] if k < len(triangle.average) else None
             text = ("—" if pct is None else f"{pct:.1f}").rjust(width - 1) + " "
             style = (self.ramp.style(pct / 100) if self.ramp and pct is not None else Style()) + Style(bold=True)
@@ -141,17 +157,21 @@ class CohortTable(KeyTable):
         saved = self.cursor_coordinate
         self.clear(columns=True)
         self._cohort_index = []
+        self._first = self._width_shown = 0
         if triangle is None or not triangle.rows:
             return
         spec = triangle.period
-        self._cohort_index = [spec.index_of(row.start) for row in triangle.rows]
+        self._first = max(len(triangle.rows) - MAX_COHORTS, 0)
+        shown = triangle.rows[self._first:]
+        self._cohort_index = [spec.index_of(row.start) for row in shown]
+        self._width_shown = max((len(row.active) for row in shown), default=0)
         width = self._cell_width = self._width(triangle)
-        for k in range(triangle.width):
+        for k in range(self._width_shown):
             self.add_column(Text(str(k).rjust(width - 1) + " ", style="bold"), key=str(k), width=width)
         # a blank last column, so the view can always scroll to a column boundary (see _align_scroll)
         self.add_column("", key=PAD_KEY, width=width)
         pad = Text(" " * width)
-        for number, row in enumerate(triangle.rows):
+        for number, row in enumerate(shown):
             label = Text(f"{printable(row.cohort)} ({row.size:,}) ")
             self.add_row(*self._row_cells(number, width), pad, key=str(number), label=label)
         label = "average %" if not self.percent else "average"
@@ -168,7 +188,7 @@ class CohortTable(KeyTable):
         for target in {old, new} - {None}:
             for number, start in enumerate(self._cohort_index):
                 k = target - start
-                if 0 <= k < len(triangle.rows[number].active):
+                if 0 <= k < self._active_len(number):
                     self.update_cell(str(number), str(k), self._cell_at(number, k, width))
 
     def watch_triangle(self) -> None:
@@ -217,24 +237,23 @@ class CohortTable(KeyTable):
     def user_moved(self) -> None:
         row, k = self.cursor_coordinate.row, self.cursor_coordinate.column
         is_average = row >= len(self._cohort_index)
-        if self.triangle is not None and k >= self.triangle.width:
-            k = self.triangle.width - 1
+        if self.triangle is not None and k >= self._width_shown:
+            k = self._width_shown - 1
             self.move_cursor(column=k, animate=False)
-        if not is_average and self.triangle is not None and k >= len(self.triangle.rows[row].active):
-            k = len(self.triangle.rows[row].active) - 1  # past the triangle's edge: its last cell
+        if not is_average and self.triangle is not None and k >= self._active_len(row):
+            k = self._active_len(row) - 1  # past the triangle's edge: its last cell
             self.move_cursor(column=k, animate=False)
-        self.post_message(self.CursorMoved(None if is_average else row, k,
+        self.post_message(self.CursorMoved(self.triangle_row(row), k,
                                            None if is_average else self.calendar_index(row, k)))
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         row, k = event.coordinate.row, event.coordinate.column
-        triangle = self.triangle
-        if triangle is None or row >= len(triangle.rows) or k >= len(triangle.rows[row].active):
+        if self.triangle is None or row >= len(self._cohort_index) or k >= self._active_len(row):
             self.notify("Move to a cohort's cell to list its customers (the average row has none of its own).",
                         markup=False)
             return
-        self.post_message(self.CellSelected(row, k))
+        self.post_message(self.CellSelected(self._first + row, k))
 
     def export_table(self) -> Table:
         triangle = self.triangle
