@@ -659,3 +659,21 @@ async def test_many_cohorts_show_the_newest_and_say_so(files):
         await pilot.press("escape", "ctrl+s")
         await pilot.pause()
         assert len(app.current_export().rows) == len(report.cohorts.rows) + 1  # export has every cohort
+
+
+@run_async
+async def test_enter_in_the_flow_tab_lists_who_churned(files):
+    from workbench.metrics import customers_in_flow
+
+    report, result = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("2", "k", "enter")
+        await ready(app, pilot)
+        assert isinstance(app.screen, CustomersScreen)
+        row = report.flow.rows[-2]
+        ids = customers_in_flow(result.datasets["events"], report.options, row.period, "churned")
+        assert len(ids) == row.churned
+        listed = app.screen.query_one("#customers-table")
+        assert [listed.get_row_at(r)[0].plain for r in range(listed.row_count)] == ids

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from workbench.io import LoadOptions
 from workbench.io.load import LoadResult, load
 from workbench.io.problems import Severity
-from workbench.metrics import customers_behind_cell
+from workbench.metrics import customers_behind_cell, customers_in_flow
 from workbench.resources import sample_paths
 from workbench.ui.charts import ChartBox, ChurnCharts, CltvCharts, FlowCharts, NpsCharts, RetentionCharts
 from workbench.ui.churn_panel import ChurnPanel
@@ -407,7 +407,9 @@ class RetentionApp(App[None]):
     # ------------------------------------------------------------ dialogs, export, reload, back
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(binding_rows(self.screen), ABOUT))
+        focused_help = getattr(self.focused, "HELP", None) if self.focused is not None else None
+        about = f"{focused_help}\n\n{ABOUT}" if focused_help else ABOUT
+        self.push_screen(HelpScreen(binding_rows(self.screen), about))
 
     @on(CohortTable.CellSelected)
     def _cell_selected(self, event: CohortTable.CellSelected) -> None:
@@ -418,6 +420,20 @@ class RetentionApp(App[None]):
         if info is None:
             return
         self.show_customers(info)
+
+    @on(FlowView.CustomersWanted)
+    def _flow_customers(self, event: FlowView.CustomersWanted) -> None:
+        if self.analysis is not None and self.load_result is not None:
+            self.show_flow_customers(self.analysis.flow_rows[event.position].period, event.term)
+
+    @work(thread=True, exclusive=True, group="customers")
+    def show_flow_customers(self, period: str, term: str) -> None:
+        analysis = self.analysis
+        assert analysis is not None and self.load_result is not None and analysis.report.flow is not None
+        dataset = self.load_result.datasets[analysis.report.flow.kind]
+        ids = customers_in_flow(dataset, analysis.report.options, period, term)
+        title = f"{analysis.spec.noun.capitalize()} {period}: {term} customers"
+        self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}"))
 
     @work(thread=True, exclusive=True, group="customers")
     def show_customers(self, info: CellInfo) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable
@@ -53,6 +54,9 @@ class FlowView(KeyTable):
 
     export_name = "flow"
 
+    BINDINGS = [Binding("enter", "who_churned", "Who churned", id="flow.churned",
+                        tooltip="List the customers who were there at the start of the period and left")]
+
     analysis: reactive[Analysis | None] = reactive(None, always_update=True)
     position: reactive[int] = reactive(0)
 
@@ -60,6 +64,14 @@ class FlowView(KeyTable):
         def __init__(self, position: int) -> None:
             super().__init__()
             self.position = position
+
+    class CustomersWanted(Message):
+        """The customers counted in one term of the formula for the period at ``position``."""
+
+        def __init__(self, position: int, term: str) -> None:
+            super().__init__()
+            self.position = position
+            self.term = term
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -93,6 +105,11 @@ class FlowView(KeyTable):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.user_moved()
+
+    def action_who_churned(self) -> None:
+        if self.analysis and self.analysis.flow_rows and 0 <= self.cursor_row < len(self.analysis.flow_rows):
+            self.user_moved()
+            self.post_message(self.CustomersWanted(self.cursor_row, "churned"))
 
     def export_table(self) -> Table:
         analysis = self.analysis
