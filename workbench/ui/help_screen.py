@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
@@ -43,7 +43,8 @@ def key_entries(screen: Screen) -> list[KeyEntry]:
                 [keys], binding.description, binding.tooltip, active.node, binding.action)
         elif keys not in entry.keys:
             entry.keys.append(keys)
-    return list(merged.values())
+    # the app's own keys first (periods, views, tabs), then the focused widget's (moving in a table)
+    return sorted(merged.values(), key=lambda entry: entry.node is not app)
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
@@ -71,7 +72,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(Text("Keys  (escape closes)", style="bold"), id="help-title")
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            yield Static(Text(self._about), id="help-about")
+            with VerticalScroll(id="help-about"):
+                yield Static(Text(self._about))
 
     def on_mount(self) -> None:
         table = self.query_one("#help-keys", DataTable)
