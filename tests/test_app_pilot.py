@@ -457,6 +457,11 @@ async def test_ctrl_s_exports_the_current_view(files, tmp_path):
         assert f"| {report.flow.rows[0].period} | {report.flow.rows[0].CS:,} |" in text
         await pilot.press("ctrl+s", "escape")
         assert not list(tmp_path.glob(".*.tmp"))
+        await pilot.press("1", "ctrl+s")  # the suggested name: the view's name, in the current directory
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (Path.cwd() / "cohorts-month-classic-percent.csv").is_file()
 
 
 @run_async
@@ -543,6 +548,21 @@ async def test_markup_and_escape_codes_in_data_are_shown_literally(tmp_path, mon
         assert "\\x1b[31mred" in shown  # the escape code is written out, never sent to the terminal
         assert not any("\x1b" in s for s in shown)
         assert set(app.screen.export_table().rows[i][0] for i in range(len(EVIL_IDS) + 1)) >= set(EVIL_IDS)
+
+
+@run_async
+async def test_markup_in_a_problem_example_is_shown_literally(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    names = write_evil(tmp_path)
+    with open(tmp_path / names[0], "a", encoding="utf-8") as out:
+        out.write("z,[bold red]when\x1b[2J,1.0,s\n")
+    app = RetentionApp(names)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        text = plain(app.screen.query_one("#problems-text"))
+        assert "'[bold red]when\\x1b[2J'" in text
+        assert "\x1b" not in text
 
 
 @run_async
