@@ -48,6 +48,10 @@ def formula_numbers(row) -> str:
     return f"(({row.CE:,} − {row.CN:,}) / {row.CS:,}) × 100 = {row.crr:.1f} %"
 
 
+def footer_key(app: RetentionApp, key: str):
+    return next(k for k in app.screen.query("FooterKey") if k.key == key)
+
+
 async def ready(app: RetentionApp, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -117,6 +121,8 @@ async def test_n_and_p_step_the_period_and_dim_at_the_ends(files):
         await ready(app, pilot)
         assert app.period == len(rows) - 1
         assert app.check_action("next_period", ()) is None  # footer dims n at the end
+        await pilot.pause()
+        assert footer_key(app, "n").has_class("-disabled") and not footer_key(app, "p").has_class("-disabled")
         await pilot.press("p")
         assert app.period == len(rows) - 2
         assert formula_numbers(rows[-2]) in plain(app.query_one(FormulaPanel))
@@ -127,6 +133,8 @@ async def test_n_and_p_step_the_period_and_dim_at_the_ends(files):
             await pilot.press("p")
         assert app.period == 0
         assert app.check_action("prev_period", ()) is None  # footer dims p at the start
+        await pilot.pause()
+        assert footer_key(app, "p").has_class("-disabled") and not footer_key(app, "n").has_class("-disabled")
         assert app.check_action("next_period", ()) is True
         assert formula_numbers(rows[0]) in plain(app.query_one(FormulaPanel))
         # everything follows: the flow table's cursor and the churn panel
