@@ -13,7 +13,7 @@ import sys
 import click
 
 from workbench import __version__
-from workbench.cli_options import data_options
+from workbench.cli_options import analysis_options, data_options
 from workbench.io import LoadOptions, load
 from workbench.io.problems import FileReport, Severity
 from workbench.io.text import escape_controls
@@ -116,11 +116,12 @@ def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> Non
 @cli.command(name="open")
 @click.argument("paths", nargs=-1)
 @data_options
-def open_app(paths: tuple[str, ...], load_options: LoadOptions) -> None:
+@analysis_options
+def open_app(paths: tuple[str, ...], load_options: LoadOptions, analysis) -> None:
     """Open the app on PATH... (default: the bundled sample data)."""
     from workbench.ui.app import run_app
 
-    run_app(list(paths), load_options)
+    run_app(list(paths), load_options, analysis(load_options.tz))
 
 
 

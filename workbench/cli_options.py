@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import click
 
 from workbench.io import LoadOptions
 from workbench.io.columns import KINDS
+from workbench.metrics import RETENTION_MODES, UNITS, WEEK_STARTS, AnalysisOptions, PeriodSpec
 
 
 def data_options(command: Callable) -> Callable:
@@ -31,6 +34,49 @@ def data_options(command: Callable) -> Callable:
                 **kwargs):
         kwargs["load_options"] = LoadOptions(kind=kind, id=id_, time=time, start=start, end=end, score=score,
                                              revenue=revenue, segment=segment, comment=comment, tz=tz, drop_duplicates=drop_duplicates)
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def _parse_as_of(ctx, param, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())  # an offset, if given, is converted to --tz later
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; write it as 2024-03-31 or 2024-03-31T12:00") from None
+
+
+def analysis_options(command: Callable) -> Callable:
+    """Add --period, --week-start, --as-of, --retention and --margin; pass ``analysis`` (needs --tz to finish).
+
+    ``analysis`` is a function of the time zone giving :class:`AnalysisOptions`, because an ``--as-of`` with
+    an offset is converted to the zone the data is read in.
+    """
+
+    @click.option("--period", type=click.Choice(UNITS), default="month", show_default=True,
+                  help="Calendar period of cohorts and of the formula.")
+    @click.option("--week-start", type=click.Choice(WEEK_STARTS), default="monday", show_default=True,
+                  help="First day of a week (with --period week).")
+    @click.option("--as-of", callback=_parse_as_of, metavar="DATE",
+                  help="'Now' as a wall-clock time in --tz (a date means its midnight); default: the latest time "
+                       "in the data. Later rows are ignored; a period not ended by then is marked incomplete.")
+    @click.option("--retention", type=click.Choice(RETENTION_MODES), default="classic", show_default=True,
+                  help="classic: active in period cohort+k; unbounded: active then or in any later period "
+                       "(events).")
+    @click.option("--margin", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+                  help="Gross margin for CLTV (0.3 = 30%).")
+    @functools.wraps(command)
+    def wrapper(*args, period, week_start, as_of, retention, margin, **kwargs):
+        def analysis(tz: str) -> AnalysisOptions:
+            when = as_of
+            if when is not None and when.tzinfo is not None:
+                when = when.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+            return AnalysisOptions(period=PeriodSpec(period, week_start), as_of=when, retention=retention,
+                                   margin=margin)
+
+        kwargs["analysis"] = analysis
         return command(*args, **kwargs)
 
     return wrapper

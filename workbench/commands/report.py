@@ -12,17 +12,15 @@ import io
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from workbench.cli_options import data_options
+from workbench.cli_options import analysis_options, data_options
 from workbench.io import LoadOptions, load
-from workbench.metrics import UNITS, AnalysisOptions, PeriodSpec, Report, analyze
+from workbench.metrics import AnalysisOptions, Report, analyze
 
 FORMATS = ("table", "csv", "markdown", "json")
 # Tables and Markdown are for reading: long histories (daily periods) are cut to the latest cohorts and periods,
@@ -340,32 +338,13 @@ def render_csv(report: Report) -> str:
 # ---------------------------------------------------------------- the command
 
 
-def _parse_as_of(ctx, param, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value.strip())  # an offset, if given, is converted to --tz below
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; write it as 2024-03-31 or 2024-03-31T12:00") from None
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @data_options
-@click.option("--period", type=click.Choice(UNITS), default="month", show_default=True,
-              help="Calendar period of cohorts and of the formula.")
-@click.option("--week-start", type=click.Choice(["monday", "sunday"]), default="monday", show_default=True,
-              help="First day of a week (with --period week).")
-@click.option("--as-of", callback=_parse_as_of, metavar="DATE",
-              help="'Now' as a wall-clock time in --tz (a date means its midnight); default: the latest time in "
-                   "the data. Later rows are ignored; a period not ended by then is marked incomplete.")
-@click.option("--retention", type=click.Choice(["classic", "unbounded"]), default="classic", show_default=True,
-              help="classic: active in period cohort+k; unbounded: active then or in any later period (events).")
-@click.option("--margin", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-              help="Gross margin for CLTV (0.3 = 30%).")
+@analysis_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-def report(paths: tuple[str, ...], load_options: LoadOptions, period: str, week_start: str,
-           as_of: datetime | None, retention: str, margin: float, fmt: str) -> None:
+def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable[[str], AnalysisOptions],
+           fmt: str) -> None:
     """Print cohorts, the retention formula per period, NPS and CLTV: everything the data supports.
 
     \b
@@ -381,10 +360,7 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, period: str, week_
     if not result.datasets:
         click.echo("Unusable: no file could be read; fix the errors above.", file=err)
         sys.exit(2)
-    if as_of is not None and as_of.tzinfo is not None:
-        as_of = as_of.astimezone(ZoneInfo(load_options.tz)).replace(tzinfo=None)
-    options = AnalysisOptions(period=PeriodSpec(period, week_start), as_of=as_of, retention=retention,
-                              margin=margin)
+    options = analysis(load_options.tz)
     try:
         rep = analyze(result.datasets, options)
     except ValueError as exc:

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from workbench.io import LoadOptions
 from workbench.io.load import LoadResult, load
 from workbench.io.problems import Severity
-from workbench.metrics import customers_behind_cell, customers_in_flow
+from workbench.metrics import AnalysisOptions, customers_behind_cell, customers_in_flow
 from workbench.resources import sample_paths
 from workbench.ui.charts import ChartBox, ChurnCharts, CltvCharts, FlowCharts, NpsCharts, RetentionCharts
 from workbench.ui.churn_panel import ChurnPanel
@@ -489,6 +489,10 @@ class RetentionApp(App[None]):
             self.action_show_tab("cohorts")
 
 
-def run_app(paths: list[str], load_options: LoadOptions) -> None:
+def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptions | None = None) -> None:
     """Open the app (``workbench [PATH...]``); with no path, the bundled sample data."""
-    RetentionApp(paths, load_options).run()
+    settings = ViewSettings()
+    if analysis is not None:
+        settings = ViewSettings(unit=analysis.period.unit, week_start=analysis.period.week_start,
+                                retention=analysis.retention, as_of=analysis.as_of, margin=analysis.margin)
+    RetentionApp(paths, load_options, settings).run()

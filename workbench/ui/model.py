@@ -19,6 +19,7 @@ class ViewSettings:
     """The toggles of the cohort view; each distinct setting is one :func:`analyze` call."""
 
     unit: str = "month"
+    week_start: str = "monday"
     retention: str = "classic"
     percent: bool = True
     as_of: datetime | None = None
@@ -26,11 +27,11 @@ class ViewSettings:
 
     def options(self) -> AnalysisOptions:
         extra = {} if self.margin is None else {"margin": self.margin}
-        return AnalysisOptions(period=PeriodSpec(self.unit), as_of=self.as_of, retention=self.retention, **extra)
+        return AnalysisOptions(period=PeriodSpec(self.unit, self.week_start), as_of=self.as_of, retention=self.retention, **extra)
 
     def key(self) -> tuple:
         """What a new computation depends on (percent/counts is display only)."""
-        return (self.unit, self.retention, self.as_of, self.margin)
+        return (self.unit, self.week_start, self.retention, self.as_of, self.margin)
 
     def with_unit_step(self, step: int) -> ViewSettings:
         return replace(self, unit=UNITS[(UNITS.index(self.unit) + step) % len(UNITS)])

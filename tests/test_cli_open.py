@@ -1,0 +1,44 @@
+"""`workbench [PATH...]` takes the same data and analysis options as `report`, and hands them to the app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from click.testing import CliRunner
+
+import workbench.ui.app as app_module
+from workbench.cli import cli
+from workbench.ui.model import ViewSettings
+
+
+def test_open_passes_the_analysis_options_to_the_app(monkeypatch, tmp_path):
+    seen = {}
+
+    class FakeApp:
+        def __init__(self, paths, load_options, settings):
+            seen.update(paths=paths, load_options=load_options, settings=settings)
+
+        def run(self):
+            seen["ran"] = True
+
+    monkeypatch.setattr(app_module, "RetentionApp", FakeApp)
+    data = tmp_path / "e.csv"
+    data.write_text("user_id,timestamp\nu1,2024-01-01\n")
+    result = CliRunner().invoke(cli, [str(data), "--period", "week", "--week-start", "sunday", "--margin", "0.3",
+                                      "--retention", "unbounded", "--tz", "Asia/Tokyo",
+                                      "--as-of", "2024-02-01T00:00:00+00:00"])
+    assert result.exit_code == 0, result.output
+    assert seen["ran"] and seen["paths"] == [str(data)]
+    assert seen["load_options"].tz == "Asia/Tokyo"
+    assert seen["settings"] == ViewSettings(unit="week", week_start="sunday", retention="unbounded",
+                                            as_of=datetime(2024, 2, 1, 9, 0), margin=0.3)
+    assert seen["settings"].options().period.week_start == "sunday"
+
+
+def test_python_dash_m_workbench_is_the_command():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "workbench", "--version"], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and "workbench" in out.stdout
