@@ -9,9 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from workbench.io.load import LoadResult
-from workbench.metrics import AnalysisOptions, FlowRow, PeriodSpec, Report, analyze
-
-UNITS = ("day", "week", "month", "quarter", "year")
+from workbench.metrics import UNITS, AnalysisOptions, FlowRow, PeriodSpec, Report, analyze
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,8 @@ class ViewSettings:
 
     def options(self) -> AnalysisOptions:
         extra = {} if self.margin is None else {"margin": self.margin}
-        return AnalysisOptions(period=PeriodSpec(self.unit, self.week_start), as_of=self.as_of, retention=self.retention, **extra)
+        return AnalysisOptions(period=PeriodSpec(self.unit, self.week_start), as_of=self.as_of,
+                               retention=self.retention, **extra)
 
     def key(self) -> tuple:
         """What a new computation depends on (percent/counts is display only)."""
