@@ -40,7 +40,7 @@ class CohortTable(KeyTable):
             "later. A cell is the share (or count) of the cohort active then. ~ = the period is not over yet. "
             "Underlined: the current calendar period. Enter lists the customers behind a cell.")
 
-    BINDINGS = [Binding("enter", "select_cursor", "Who", id="cohorts.customers",
+    BINDINGS = [Binding("enter", "select_cursor", "Who", id="cohorts.customers", key_display="enter",
                 tooltip="List the customers behind the cell under the cursor")]
 
     export_name = "cohorts"

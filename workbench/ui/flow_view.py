@@ -54,7 +54,7 @@ class FlowView(KeyTable):
 
     export_name = "flow"
 
-    BINDINGS = [Binding("enter", "who_churned", "Who churned", id="flow.churned",
+    BINDINGS = [Binding("enter", "who_churned", "Who churned", id="flow.churned", key_display="enter",
                         tooltip="List the customers who were there at the start of the period and left")]
 
     analysis: reactive[Analysis | None] = reactive(None, always_update=True)
