@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from workbench.charts import CHART_NAMES
 from workbench.cli_options import analysis_options, data_options
 from workbench.io import LoadOptions, load
 from workbench.metrics import AnalysisOptions, Report, analyze
@@ -338,13 +339,37 @@ def render_csv(report: Report) -> str:
 # ---------------------------------------------------------------- the command
 
 
+def _print_chart(rep: Report, datasets: dict, name: str, width: int | None, height: int | None,
+                 ascii_only: bool | None) -> int:
+    """Print one chart; 0 when drawn, 2 (with the reason on stderr) when the data has nothing for it."""
+    from workbench.charts import ChartUnavailable, render_chart
+    from workbench.metrics.survival import kaplan_meier
+
+    km = None
+    if name == "retention" and "subscriptions" in datasets:
+        km = kaplan_meier(datasets["subscriptions"], rep.options.period, rep.as_of)
+    try:
+        text = render_chart(rep, name, width=width, height=height, ascii=ascii_only or None, km=km)
+    except ChartUnavailable as exc:
+        click.echo(f"Unusable: {exc}", file=sys.stderr)
+        return 2
+    click.echo(text, nl=False)
+    return 0
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @data_options
 @analysis_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--chart", type=click.Choice(CHART_NAMES),
+              help="Draw this chart instead of printing the tables (sized to the terminal).")
+@click.option("--width", type=click.IntRange(min=30), help="Chart width in columns (default: the terminal's).")
+@click.option("--height", type=click.IntRange(min=8), help="Chart height in lines (default: the terminal's).")
+@click.option("--ascii", "ascii_only", is_flag=True, default=None,
+              help="Plain-ASCII charts (automatic when the terminal's encoding is not UTF-8).")
 def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable[[str], AnalysisOptions],
-           fmt: str) -> None:
+           fmt: str, chart: str | None, width: int | None, height: int | None, ascii_only: bool | None) -> None:
     """Print cohorts, the retention formula per period, NPS and CLTV: everything the data supports.
 
     \b
@@ -367,6 +392,8 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable
         click.echo(f"Unusable: {exc}.", file=err)
         sys.exit(2)
     out = sys.stdout
+    if chart is not None:
+        sys.exit(max(status, _print_chart(rep, result.datasets, chart, width, height, ascii_only)))
     if fmt == "json":
         click.echo(rep.to_json(), file=out)
     elif fmt == "csv":
