@@ -10,6 +10,7 @@ from datetime import datetime
 
 from workbench.io.load import LoadResult
 from workbench.metrics import UNITS, AnalysisOptions, FlowRow, PeriodSpec, Report, analyze
+from workbench.metrics.survival import kaplan_meier
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Analysis:
     report: Report
     settings: ViewSettings
     period_index: list[int] = field(default_factory=list)  # calendar index of each flow row
+    km: tuple[float, ...] | None = None  # Kaplan-Meier survival % by k of the subscriptions, when loaded
 
     @property
     def flow_rows(self) -> tuple[FlowRow, ...]:
@@ -65,4 +67,6 @@ def compute(result: LoadResult, settings: ViewSettings) -> Analysis:
     report = analyze(result.datasets, settings.options())
     spec = report.options.period
     index = [spec.index_of(row.start) for row in report.flow.rows] if report.flow else []
-    return Analysis(report=report, settings=settings, period_index=index)
+    subscriptions = result.datasets.get("subscriptions")
+    km = kaplan_meier(subscriptions, spec, report.as_of) if subscriptions is not None else None
+    return Analysis(report=report, settings=settings, period_index=index, km=km)

@@ -128,7 +128,7 @@ class RetentionCharts(ChartBox):
         if analysis is None:
             return None
         triangle = analysis.report.cohorts
-        km = getattr(analysis, "km", None)  # Kaplan-Meier survival of subscriptions, when loaded
+        km = analysis.km  # Kaplan-Meier survival of subscriptions, when loaded
         label = "Kaplan-Meier" if triangle is None or triangle.kind == "subscriptions" else "KM subscriptions"
         return RetentionData(triangle, km, label)
 

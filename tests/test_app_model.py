@@ -1,0 +1,20 @@
+"""The app's model: one metrics computation per view setting, carrying what the charts need."""
+
+from __future__ import annotations
+
+from workbench.io import load
+from workbench.metrics.survival import kaplan_meier
+from workbench.resources import sample_paths
+from workbench.ui.model import ViewSettings, compute
+
+
+def test_kaplan_meier_comes_with_the_analysis_when_subscriptions_are_loaded():
+    result = load(sample_paths())
+    analysis = compute(result, ViewSettings(unit="quarter"))
+    expected = kaplan_meier(result.datasets["subscriptions"], analysis.spec, analysis.report.as_of)
+    assert analysis.km == expected and analysis.km[0] == 100.0
+
+
+def test_no_kaplan_meier_without_subscriptions():
+    result = load([p for p in sample_paths() if p.endswith("events.csv")])
+    assert compute(result, ViewSettings()).km is None
