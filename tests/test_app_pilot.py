@@ -175,6 +175,22 @@ async def test_arrow_keys_and_hjkl_in_the_table_move_the_period(files):
 
 
 @run_async
+async def test_scrollbar_thumb_follows_the_cursor_scroll(files):
+    """The table scrolls to the current period as it is built; the thumb must show that scroll (a Textual
+    race once drew it at 0 over a scrolled table, on slower machines only)."""
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        assert table.scroll_x > 0  # at 80 columns the latest period is off to the right
+        assert table.show_horizontal_scrollbar
+        assert table.horizontal_scrollbar.position == table.scroll_x
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.horizontal_scrollbar.position == table.scroll_x
+
+
+@run_async
 async def test_g_and_G_go_to_first_and_last_row(files):
     report, _ = expected(files)
     app = RetentionApp(files)

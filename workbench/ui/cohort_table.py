@@ -203,6 +203,19 @@ class CohortTable(KeyTable):
     def watch_current(self, old: int | None, new: int | None) -> None:
         self.refresh_diagonal(old, new)
 
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        """Give a scrollbar that appears the scroll position it missed.
+
+        Textual passes ``scroll_x`` to the scrollbar only while the scrollbar is shown, and decides that at the
+        next layout: a scroll made in between (moving the cursor to the current period right after the
+        triangle is built) left the thumb drawn at 0 over a scrolled table, depending on timing."""
+        if shown:
+            self.horizontal_scrollbar.position = self.scroll_x
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        if shown:
+            self.vertical_scrollbar.position = self.scroll_y
+
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
         """Keep the cursor cell in view, scrolled to a column boundary so no number shows with its first
         digits cut off (DataTable's own scrolling stops at any character)."""
