@@ -255,7 +255,14 @@ def test_render_chart_sizes_to_the_terminal(report, monkeypatch):
 def test_ascii_is_automatic_without_utf8():
     assert wants_ascii(io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
     assert wants_ascii(io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
-    assert not wants_ascii(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    assert not wants_ascii(utf8, environ={})
+    assert not wants_ascii(utf8, environ={"LANG": "en_US.UTF-8"})
+    assert not wants_ascii(utf8, environ={"LC_CTYPE": "C.UTF-8", "LANG": "C"})  # Python's own coercion of C
+    assert not wants_ascii(utf8, environ={"LANG": "de_DE.utf8@euro"})
+    # Python falls back to UTF-8 when a named locale is not installed; the terminal still expects Latin-1
+    assert wants_ascii(utf8, environ={"LC_CTYPE": "C.UTF-8", "LANG": "en_US.ISO-8859-1"})
+    assert wants_ascii(utf8, environ={"LC_ALL": "ru_RU.KOI8-R"})
 
 
 # ---------------------------------------------------------------- Kaplan-Meier against a plain reference

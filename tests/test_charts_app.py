@@ -91,8 +91,7 @@ async def test_charts_follow_the_period_with_n_and_p(files):
 
 @run_async
 async def test_ascii_app_setting_reaches_every_chart(files):
-    app = RetentionApp(files)
-    app.ascii_charts = True
+    app = RetentionApp(files, ascii_charts=True)
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         for tab in "12345":
@@ -102,3 +101,22 @@ async def test_ascii_app_setting_reaches_every_chart(files):
             for chart in shown:
                 assert chart.ascii
                 assert max(map(ord, chart.plain())) <= 127
+
+
+@run_async
+async def test_a_toggles_ascii_charts_both_ways(files):
+    app = RetentionApp(files)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("2")
+        await ready(app, pilot)
+        shown = [c for c in app.query(Chart) if c.content_size.height and c.region.height]
+        assert shown and all(max(map(ord, c.plain())) > 127 for c in shown)  # braille and box characters
+        await pilot.press("a")
+        await ready(app, pilot)
+        assert app.ascii_charts
+        assert all(c.ascii and max(map(ord, c.plain())) <= 127 for c in shown)
+        await pilot.press("a")
+        await ready(app, pilot)
+        assert not app.ascii_charts
+        assert all(not c.ascii and max(map(ord, c.plain())) > 127 for c in shown)

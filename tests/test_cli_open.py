@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
+import pytest
 from click.testing import CliRunner
 
 import workbench.ui.app as app_module
@@ -15,8 +17,8 @@ def test_open_passes_the_analysis_options_to_the_app(monkeypatch, tmp_path):
     seen = {}
 
     class FakeApp:
-        def __init__(self, paths, load_options, settings):
-            seen.update(paths=paths, load_options=load_options, settings=settings)
+        def __init__(self, paths, load_options, settings, ascii_charts=False):
+            seen.update(paths=paths, load_options=load_options, settings=settings, ascii_charts=ascii_charts)
 
         def run(self):
             seen["ran"] = True
@@ -33,6 +35,33 @@ def test_open_passes_the_analysis_options_to_the_app(monkeypatch, tmp_path):
     assert seen["settings"] == ViewSettings(unit="week", week_start="sunday", retention="unbounded",
                                             as_of=datetime(2024, 2, 1, 9, 0), margin=0.3)
     assert seen["settings"].options().period.week_start == "sunday"
+
+
+@pytest.mark.parametrize(("flag", "env", "ascii_charts"), [
+    ("--ascii", {}, True),
+    ("--unicode", {"LANG": "en_US.ISO-8859-1"}, False),
+    (None, {"LANG": "en_US.ISO-8859-1", "LC_ALL": ""}, True),  # automatic: the locale is not UTF-8
+    (None, {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_CTYPE": ""}, False),
+])
+def test_open_ascii_charts_flag_and_default(monkeypatch, tmp_path, flag, env, ascii_charts):
+    seen = {}
+
+    class FakeApp:
+        def __init__(self, paths, load_options, settings, ascii_charts=False):
+            seen["ascii_charts"] = ascii_charts
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(app_module, "RetentionApp", FakeApp)
+    monkeypatch.setattr(app_module.sys, "__stdout__", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    data = tmp_path / "e.csv"
+    data.write_text("user_id,timestamp\nu1,2024-01-01\n")
+    result = CliRunner().invoke(cli, [str(data), *([flag] if flag else [])])
+    assert result.exit_code == 0, result.output
+    assert seen["ascii_charts"] is ascii_charts
 
 
 def test_python_dash_m_workbench_is_the_command():

@@ -117,13 +117,14 @@ def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> Non
 @click.argument("paths", nargs=-1)
 @data_options
 @analysis_options
-def open_app(paths: tuple[str, ...], load_options: LoadOptions, analysis) -> None:
+@click.option("--ascii/--unicode", "ascii_only", default=None,
+              help="Draw charts with plain ASCII, or with braille and box characters. "
+                   "Default: ASCII when the terminal's encoding (or the locale) is not UTF-8.")
+def open_app(paths: tuple[str, ...], load_options: LoadOptions, analysis, ascii_only: bool | None) -> None:
     """Open the app on PATH... (default: the bundled sample data)."""
     from workbench.ui.app import run_app
 
-    run_app(list(paths), load_options, analysis(load_options.tz))
-
-
+    run_app(list(paths), load_options, analysis(load_options.tz), ascii_charts=ascii_only)
 
 
 def main() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from workbench.charts import CHART_NAMES
 from workbench.charts.base import ANSI_PALETTE, ChartSpec, Palette, draw
@@ -20,10 +21,23 @@ class ChartUnavailable(ValueError):
     """The data has nothing for this chart (e.g. an NPS chart without NPS data); the message says why."""
 
 
-def wants_ascii(stream=None) -> bool:
-    """True when ``stream`` (default stdout) cannot take UTF-8: old terminals, LANG=C over SSH."""
+def wants_ascii(stream=None, environ: Mapping[str, str] | None = None) -> bool:
+    """True when ``stream`` (default stdout) cannot take UTF-8, or the locale names another codeset
+    (``LANG=en_US.ISO-8859-1``): old terminals over SSH. The locale is checked as well because Python
+    switches its own streams to UTF-8 when the locale it finds is not installed, whatever the terminal does."""
     encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None) or ""
-    return encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig")
+    if _normal(encoding) not in ("utf8", "utf8sig"):
+        return True
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = env.get(var) or ""
+        if "." in value and _normal(value.split(".", 1)[1].split("@", 1)[0]) != "utf8":
+            return True
+    return False
+
+
+def _normal(encoding: str) -> str:
+    return encoding.lower().replace("-", "").replace("_", "")
 
 
 def chart_specs(report: Report, name: str, km=None, width: int = 80) -> list[ChartSpec]:

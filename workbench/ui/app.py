@@ -7,6 +7,7 @@ period are computed once per view setting (granularity, classic/unbounded).
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from workbench.charts.render import wants_ascii
 from workbench.io import LoadOptions
 from workbench.io.load import LoadResult, load
 from workbench.io.problems import Severity
@@ -68,6 +70,8 @@ class RetentionApp(App[None]):
         Binding("t", "next_unit", "Granularity", id="view.unit_next",
                 tooltip="day → week → month → quarter → year"),
         Binding("T", "prev_unit", "Granularity back", show=False, id="view.unit_prev"),
+        Binding("a", "toggle_ascii", "ASCII/Unicode charts", show=False, id="view.ascii",
+                tooltip="Plain ASCII charts for terminals that cannot show braille and box characters"),
         Binding("1", "show_tab('cohorts')", "Cohorts tab", show=False, id="tab.cohorts"),
         Binding("2", "show_tab('flow')", "Flow tab", show=False, id="tab.flow"),
         Binding("3", "show_tab('churn')", "Churn tab", show=False, id="tab.churn"),
@@ -88,7 +92,7 @@ class RetentionApp(App[None]):
     loading: reactive[bool] = reactive(False, bindings=True, init=False)
 
     def __init__(self, paths: list[str] | None = None, load_options: LoadOptions | None = None,
-                 settings: ViewSettings | None = None) -> None:
+                 settings: ViewSettings | None = None, *, ascii_charts: bool = False) -> None:
         super().__init__()
         self.paths = list(paths or [])
         self.load_options = load_options or LoadOptions()
@@ -97,7 +101,7 @@ class RetentionApp(App[None]):
         self.analysis: Analysis | None = None
         self.cell: CellInfo | None = None
         self.started = time.perf_counter()
-        self.ascii_charts = False  # read by the chart boxes: plain ASCII charts
+        self.ascii_charts = ascii_charts  # read by the chart boxes: plain ASCII charts
         self.first_screen_seconds: float | None = None
         self.last_step_seconds: float | None = None
         self._timer = None
@@ -364,6 +368,12 @@ class RetentionApp(App[None]):
     def action_toggle_retention(self) -> None:
         self._change(retention="unbounded" if self.settings.retention == "classic" else "classic")
 
+    def action_toggle_ascii(self) -> None:
+        self.ascii_charts = not self.ascii_charts
+        for box in self.charts:
+            box.ascii = self.ascii_charts
+        self.notify("Charts in plain ASCII." if self.ascii_charts else "Charts in braille and box characters.")
+
     def action_next_unit(self) -> None:
         self._change(unit=self.settings.with_unit_step(1).unit)
 
@@ -489,10 +499,14 @@ class RetentionApp(App[None]):
             self.action_show_tab("cohorts")
 
 
-def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptions | None = None) -> None:
-    """Open the app (``workbench [PATH...]``); with no path, the bundled sample data."""
+def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptions | None = None,
+            ascii_charts: bool | None = None) -> None:
+    """Open the app (``workbench [PATH...]``); with no path, the bundled sample data. ``ascii_charts``
+    None: plain ASCII charts when the terminal's encoding or the locale is not UTF-8."""
     settings = ViewSettings()
     if analysis is not None:
         settings = ViewSettings(unit=analysis.period.unit, week_start=analysis.period.week_start,
                                 retention=analysis.retention, as_of=analysis.as_of, margin=analysis.margin)
-    RetentionApp(paths, load_options, settings).run()
+    if ascii_charts is None:
+        ascii_charts = wants_ascii(sys.__stdout__)
+    RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts).run()
