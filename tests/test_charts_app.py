@@ -120,3 +120,31 @@ async def test_a_toggles_ascii_charts_both_ways(files):
         await ready(app, pilot)
         assert not app.ascii_charts
         assert all(not c.ascii and max(map(ord, c.plain())) > 127 for c in shown)
+
+
+@run_async
+async def test_v_shows_the_retention_curves_under_the_triangle_at_80x24(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        box = app.query_one(RetentionCharts)
+        formula = app.query_one("#formula")
+        assert formula.region.height and not box.region.height  # the formula under the triangle by default
+        await pilot.press("3", "v")  # from another tab: v brings the Cohorts tab back with the curves
+        await ready(app, pilot)
+        assert app.tabs.active == "cohorts"
+        assert box.region.height >= 8 and not formula.region.height
+        chart = box.chart("retention")
+        assert chart.data.triangle == report.cohorts
+        assert chart.current == app.table.triangle_row(app.table.cursor_coordinate.row)
+        before = chart.marker_index
+        await pilot.press("p")
+        await ready(app, pilot)
+        assert chart.marker_index == before - 1 and chart.spec.marker_x == chart.marker_index
+        await pilot.press("j")  # the next cohort's curve becomes the bold one
+        await ready(app, pilot)
+        assert chart.current == app.table.triangle_row(app.table.cursor_coordinate.row)
+        await pilot.press("v")
+        await ready(app, pilot)
+        assert formula.region.height and not box.region.height

@@ -65,3 +65,7 @@ def test_ansi_theme(snap_compare, files):
         await pilot.pause()
 
     assert snap_compare(RetentionApp(files), terminal_size=(80, 24), run_before=ansi)
+
+
+def test_retention_curves_under_the_triangle(snap_compare, files):
+    assert snap_compare(RetentionApp(files), terminal_size=(80, 24), run_before=after("v"))

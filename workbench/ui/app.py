@@ -70,6 +70,8 @@ class RetentionApp(App[None]):
         Binding("t", "next_unit", "Granularity", id="view.unit_next",
                 tooltip="day → week → month → quarter → year"),
         Binding("T", "prev_unit", "Granularity back", show=False, id="view.unit_prev"),
+        Binding("v", "toggle_curves", "Curves/formula", show=False, id="view.curves",
+                tooltip="Under the triangle: the retention curves or the formula (wide terminals show both)"),
         Binding("a", "toggle_ascii", "ASCII/Unicode charts", show=False, id="view.ascii",
                 tooltip="Plain ASCII charts for terminals that cannot show braille and box characters"),
         Binding("1", "show_tab('cohorts')", "Cohorts tab", show=False, id="tab.cohorts"),
@@ -367,6 +369,14 @@ class RetentionApp(App[None]):
 
     def action_toggle_retention(self) -> None:
         self._change(retention="unbounded" if self.settings.retention == "classic" else "classic")
+
+    def action_toggle_curves(self) -> None:
+        """Swap the formula panel under the triangle for the retention curves, and back. On terminals of 150
+        columns or more both sit beside the triangle and this only remembers the choice for narrower ones."""
+        self.query_one("#cohorts", TabPane).toggle_class("-curves")
+        if self.tabs.active != "cohorts":
+            self.action_show_tab("cohorts")
+        self.call_after_refresh(self._give_cohort)  # the curves just became visible: give them the cursor
 
     def action_toggle_ascii(self) -> None:
         self.ascii_charts = not self.ascii_charts
