@@ -14,9 +14,8 @@ import click
 
 from workbench import __version__
 from workbench.cli_options import analysis_options, data_options
+from workbench.commands.problems_output import print_reports
 from workbench.io import LoadOptions, load
-from workbench.io.problems import FileReport, Severity
-from workbench.io.text import escape_controls
 
 SUBCOMMANDS = ("validate", "report", "sample", "open")
 
@@ -65,31 +64,6 @@ def cli() -> None:
 
     Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
     """
-
-
-def _echo(text: str, file=None) -> None:
-    """Echo a line built from file data: control characters (terminal escapes) are shown as \\xNN, never sent raw."""
-    click.echo(escape_controls(text), file=file)
-
-
-def print_reports(reports: list[FileReport], out=None) -> None:
-    """Human-readable validation summary to ``out`` (default stdout); control characters are escaped."""
-    for rep in reports:
-        if rep.kind:
-            cols = ", ".join(f"{role}={col}" for role, col in rep.columns.items())
-            _echo(f"{rep.path}: {rep.kind} ({rep.format}); rows read {rep.rows_read:,}, "
-                  f"kept {rep.rows_kept:,}, dropped {rep.rows_read - rep.rows_kept:,}", file=out)
-            _echo(f"  columns: {cols}", file=out)
-        else:
-            _echo(f"{rep.path}: not usable", file=out)
-        for problem in rep.problems:
-            label = {Severity.NOTE: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}[problem.severity]
-            where = [f"column '{problem.column}'"] if problem.column else []
-            if problem.row is not None:
-                where.append(f"row {problem.row:,}")
-            _echo(f"  {label} [{problem.code}]" + (f" ({', '.join(where)})" if where else "")
-                  + f": {problem.message}", file=out)
-            _echo(f"    fix: {problem.fix}", file=out)
 
 
 @cli.command()

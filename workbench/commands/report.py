@@ -20,6 +20,7 @@ from rich.text import Text
 
 from workbench.charts import CHART_NAMES
 from workbench.cli_options import analysis_options, data_options
+from workbench.commands.problems_output import print_reports
 from workbench.io import LoadOptions, load
 from workbench.metrics import AnalysisOptions, Report, analyze
 
@@ -375,7 +376,6 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable
     \b
     Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
     """
-    from workbench.cli import print_reports  # here, not at import time: workbench.cli imports this module
 
     result = load(list(paths), load_options)
     err = sys.stderr
