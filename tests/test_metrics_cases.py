@@ -150,7 +150,14 @@ def test_nps_by_hand():
     assert (stats.promoters, stats.passives, stats.detractors, stats.nps) == (4, 2, 4, 0.0)
     assert stats.moe95 == pytest.approx(55.4372, rel=1e-4)
     assert stats.wald_low == pytest.approx(-46.470, rel=1e-4)
+    assert (stats.margin_low, stats.margin_high) == pytest.approx((-55.4372, 55.4372), rel=1e-4)
     assert "too few" in stats.warning
+    # one promoter alone: NPS 100, moe 0 → the band is the point; 9 promoters and one detractor: 80 ± 36.4,
+    # the upper edge stops at 100
+    assert nps_stats([0] * 10 + [1]).margin_high == 100.0
+    high = nps_stats([1] + [0] * 9 + [9])
+    assert high.nps == 80.0 and high.margin_high == 100.0
+    assert high.margin_low == pytest.approx(80 - 1.96 * 100 * ((1.0 - 0.64) / 10) ** 0.5)
 
 
 def test_explain_crr_wording():

@@ -210,6 +210,10 @@ def test_nps_stats_match_reference(scores):
     if scores:
         assert close(got.wald_low, ref["wald"][0]) and close(got.wald_high, ref["wald"][1])
         assert -100 <= got.wald_low <= got.wald_high <= 100
+        assert close(got.margin_low, max(ref["nps"] - ref["moe"], -100))
+        assert close(got.margin_high, min(ref["nps"] + ref["moe"], 100))
+    else:
+        assert got.margin_low is None and got.margin_high is None
     assert (got.warning is not None) == (len(scores) < 30)
 
 

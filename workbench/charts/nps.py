@@ -10,15 +10,15 @@ GROUPS = (("detractors 0-6", range(0, 7), "bad"), ("passives 7-8", range(7, 9), 
 
 
 def nps_trend_spec(summary: NpsSummary | None, *, marker_index: int | None = None) -> ChartSpec:
-    """``marker_index`` = position in ``summary.by_period``. The band is NPS ± moe95 (both from the metrics)."""
+    """``marker_index`` = position in ``summary.by_period``. The band is the metrics' NPS ± moe95
+    (``margin_low``/``margin_high``)."""
     if summary is None or not summary.by_period:
         return ChartSpec("nps", "NPS", (), empty="No NPS responses loaded.")
     stats = summary.by_period
     xs = range(len(stats))
-    upper = line("95% margin", [(x, s.nps + s.moe95 if s.nps is not None and s.moe95 is not None else None)
-                              for x, s in zip(xs, stats, strict=True)], role="muted")
-    lower = line("- margin", [(x, s.nps - s.moe95 if s.nps is not None and s.moe95 is not None else None)
-                              for x, s in zip(xs, stats, strict=True)], role="muted", legend=False)
+    upper = line("95% margin", [(x, s.margin_high) for x, s in zip(xs, stats, strict=True)], role="muted")
+    lower = line("- margin", [(x, s.margin_low) for x, s in zip(xs, stats, strict=True)], role="muted",
+                 legend=False)
     enough = [s.warning is None for s in stats]
     nps = line("NPS", [(x, s.nps) for x, s in zip(xs, stats, strict=True)], role="emphasis")
     few = line("too few answers", [(x, s.nps) for x, s, ok in zip(xs, stats, enough, strict=True) if not ok],

@@ -162,6 +162,16 @@ class NpsStats:
     change: float | None = None  # NPS change from the previous period (by_period only)
     warning: str | None = None
 
+    @property
+    def margin_low(self) -> float | None:
+        """NPS − moe95, not below −100 (the lower edge of the band charts draw)."""
+        return None if self.nps is None or self.moe95 is None else max(self.nps - self.moe95, -100.0)
+
+    @property
+    def margin_high(self) -> float | None:
+        """NPS + moe95, not above 100."""
+        return None if self.nps is None or self.moe95 is None else min(self.nps + self.moe95, 100.0)
+
 
 @dataclass(frozen=True)
 class NpsSummary:
