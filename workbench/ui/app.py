@@ -23,10 +23,9 @@ from textual.worker import get_current_worker
 
 from workbench.charts.render import wants_ascii
 from workbench.io import LoadOptions
-from workbench.io.load import LoadResult, load
+from workbench.io.load import LoadResult
 from workbench.io.problems import Severity
 from workbench.metrics import AnalysisOptions, customers_behind_cell, customers_in_flow
-from workbench.resources import sample_paths
 from workbench.ui.charts import ChartBox, ChurnCharts, CltvCharts, FlowCharts, NpsCharts, RetentionCharts
 from workbench.ui.churn_panel import ChurnPanel
 from workbench.ui.cltv_panel import CltvPanel
@@ -39,6 +38,7 @@ from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo, FormulaPanel
 from workbench.ui.help_screen import HelpScreen, binding_rows
+from workbench.ui.loading import load_and_compute
 from workbench.ui.model import Analysis, ViewSettings, compute
 from workbench.ui.nps_panel import NpsPanel
 from workbench.ui.problems_screen import ProblemsScreen
@@ -170,29 +170,18 @@ class RetentionApp(App[None]):
     @work(thread=True, exclusive=True, group="data")
     def load_data(self, paths: list[str] | None, options: LoadOptions, settings: ViewSettings) -> None:
         worker = get_current_worker()
-        try:
-            files = paths or sample_paths()
-        except FileNotFoundError as exc:
-            self.call_from_thread(self._load_failed, str(exc))
-            return
 
         def progress(message: str, fraction: float) -> None:
             if not worker.is_cancelled:
-                self.call_from_thread(self._progress, message, fraction * 0.7)
+                self.call_from_thread(self._progress, message, fraction)
 
-        result = load(files, options, progress=progress)
-        if worker.is_cancelled:
+        try:
+            loaded = load_and_compute(paths, options, settings, progress, lambda: worker.is_cancelled)
+        except FileNotFoundError as exc:  # the bundled sample data is missing from the installation
+            self.call_from_thread(self._load_failed, str(exc))
             return
-        self.call_from_thread(self._progress, "computing cohorts, the formula, churn, NPS and CLTV", 0.75)
-        analysis = None
-        error = None
-        if result.datasets:
-            try:
-                analysis = compute(result, settings)
-            except Exception as exc:  # noqa: BLE001 - shown to the analyst, never a traceback
-                error = f"{type(exc).__name__}: {exc}"
-        if not worker.is_cancelled:
-            self.call_from_thread(self._loaded, result, analysis, error)
+        if loaded is not None:
+            self.call_from_thread(self._loaded, loaded.result, loaded.analysis, loaded.error)
 
     @work(thread=True, exclusive=True, group="data")
     def recompute(self, result: LoadResult, settings: ViewSettings) -> None:
