@@ -18,7 +18,7 @@ def test_loads_computes_and_reports_progress_in_order(tmp_path, monkeypatch):
     report, _ = expected(files)
     assert loaded.analysis.report.cohorts == report.cohorts
     fractions = [f for _, f in steps]
-    assert fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] <= 1
+    assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] <= 1
     assert max(f for f in fractions[:-1]) <= READ_SHARE < fractions[-1]  # reading, then computing
 
 
