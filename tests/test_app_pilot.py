@@ -721,3 +721,24 @@ async def test_enter_in_the_flow_tab_lists_who_churned(files):
         assert len(ids) == row.churned
         listed = app.screen.query_one("#customers-table")
         assert [listed.get_row_at(r)[0].plain for r in range(listed.row_count)] == ids
+
+
+@run_async
+async def test_a_click_on_a_cell_moves_the_period_like_a_key(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        target = Coordinate(2, 1)  # the third cohort, one period after its start
+        region = table._get_cell_region(target)
+        top, _, _, left = table._get_fixed_offset()
+        offset = (region.x - int(table.scroll_x) + 1, region.y - int(table.scroll_y))
+        assert region.x >= left and region.y >= top
+        await pilot.click(CohortTable, offset=offset)
+        await ready(app, pilot)
+        assert table.cursor_coordinate == target
+        cohort = report.cohorts.rows[2]
+        calendar = report.cohorts.period.index_of(cohort.start) + 1
+        assert report.flow.rows[app.period].period == report.cohorts.period.label_of(calendar)
+        assert formula_numbers(report.flow.rows[app.period]) in plain(app.query_one(FormulaPanel))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -23,7 +24,14 @@ class KeyTable(DataTable):
     export_name = "table"
 
     def user_moved(self) -> None:
-        """Called after the analyst moved the cursor with a key (not when the app moved it)."""
+        """Called after the analyst moved the cursor with a key or a click (not when the app moved it)."""
+
+    async def _on_click(self, event: events.Click) -> None:
+        """A click on a cell moves the cursor like a key does, so the current period follows the mouse too."""
+        before = self.cursor_coordinate
+        await super()._on_click(event)
+        if self.cursor_coordinate != before:
+            self.user_moved()
 
     def action_first_row(self) -> None:
         if self.row_count:
