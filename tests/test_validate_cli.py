@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.cli import cli
+from workbench.io import load
 
 
 def run_validate(*args: str | os.PathLike, color: bool = True) -> Result:
@@ -162,7 +163,8 @@ CORPUS: list[Case] = [
          column="start_date", row=1),
     Case("bad_revenue", "e.csv", "user_id,timestamp,revenue\nu1,2024-01-01,12.50\nu2,2024-01-02,twelve\n",
          "bad_number", 1, column="revenue", row=2),
-    Case("bad_mrr", "s.csv", "customer_id,start_date,mrr\nc1,2023-01-01,9,99\n", "unreadable", 2),
+    Case("decimal_comma_mrr_splits_the_line", "s.csv", "customer_id,start_date,mrr\nc1,2023-01-01,9,99\n",
+         "ragged_rows", 1, row=1),
     Case("duplicate_events_kept", "e.csv", EV + "u1,2024-01-01\nu1,2024-01-01\nu2,2024-01-02\n",
          "duplicate_rows", 0, row=2),
     Case("duplicate_events_dropped_on_request", "e.csv", EV + "u1,2024-01-01\nu1,2024-01-01\n",
@@ -183,7 +185,14 @@ CORPUS: list[Case] = [
     Case("parquet_named_csv", "e.csv", parquet_named_csv, "wrong_format", 2),
     Case("truncated_parquet", "e.parquet", truncated_parquet, "unreadable", 2),
     Case("corrupt_parquet_footer", "e.parquet", corrupt_parquet, "unreadable", 2),
-    Case("ragged_csv_rows", "e.csv", EV + "u1,2024-01-01\nu2,2024-01-02,surplus\nu3,2024-01-03\n", "unreadable", 2),
+    Case("ragged_csv_rows", "e.csv", EV + "u1,2024-01-01\nu2,2024-01-02,surplus\nu3,2024-01-03\n", "ragged_rows", 1,
+         row=2),
+    Case("ragged_tsv_rows", "e.tsv", "user_id\ttimestamp\nu1\t2024-01-01\tsurplus\n", "ragged_rows", 1, row=1),
+    Case("ragged_semicolon_csv_gz", "e.csv.gz",
+         gzip.compress(b"user_id;timestamp\nu1;2024-01-01\nu2;2024-01-02\nu3;2024-01-03;x;y\n"), "ragged_rows", 1,
+         row=3),
+    Case("ragged_line_inside_a_multiline_quote", "e.csv", EV + 'u1,"2024-01-01\n",surplus\nu2,2024-01-02\n',
+         "ragged_rows", 1),
     Case("gzip_that_is_not_gzip", "e.csv.gz", EV + "u1,2024-01-01\n", "wrong_format", 2),
     Case("truncated_gzip", "e.csv.gz", truncated_gzip, "unreadable", 2),
     Case("csv_named_xlsx", "e.xlsx", EV + "u1,2024-01-01\n", "wrong_format", 2),
@@ -352,6 +361,51 @@ def test_row_numbers_are_data_rows_beyond_the_first_chunk(tmp_path: Path):
     (problem,) = doc["files"][0]["problems"]
     assert (problem["code"], problem["row"], problem["rows_affected"]) == ("future_date", 42_000, 1)
     assert doc["files"][0]["rows_kept"] == 49_999
+
+
+def test_ragged_lines_are_read_without_their_extra_fields(tmp_path: Path):
+    path = tmp_path / "ragged.csv"
+    path.write_text(EV + "u1,2024-01-01\nu2,2024-01-02,extra\nu3,2024-01-03\nu4,2024-01-04,x,y\n")
+    result = run_validate(path)
+    assert result.exit_code == 1
+    assert ("warning [ragged_rows] (row 2): 2 lines have more than the header's 2 fields "
+            "(first: line 3 of the file, data row 2); the extra fields were ignored") in result.output
+    assert "rows read 4, kept 4, dropped 0" in result.output
+    assert "fix: check the separator and quoting of those lines" in result.output
+    (dataset,) = load([str(path)]).datasets.values()
+    assert dataset.frame["customer_id"].to_list() == ["u1", "u2", "u3", "u4"]
+    assert dataset.frame["ts"].dt.day().to_list() == [1, 2, 3, 4]
+
+
+def test_ragged_line_beyond_the_first_chunk_and_quoted_separators(tmp_path: Path):
+    """Quoted commas before the long line are not counted as fields: the first line named is the real one."""
+    lines = [f'u{i},2024-01-{i % 28 + 1:02d},"web, app"' for i in range(1, 50_001)]
+    lines[41_999] += ",surplus"  # data row 42,000, line 42,001 of the file
+    lines[45_000] += ',"x,y"'
+    path = tmp_path / "big.csv"
+    path.write_text("user_id,timestamp,channel\n" + "\n".join(lines) + "\n")
+    status, doc = validate_json(path)
+    assert status == 1
+    (problem,) = doc["files"][0]["problems"]
+    assert (problem["code"], problem["row"], problem["rows_affected"]) == ("ragged_rows", 42_000, 2)
+    assert "line 42,001 of the file" in problem["message"]
+    assert doc["files"][0]["rows_kept"] == 50_000
+
+
+def test_ragged_line_that_cannot_be_found_is_still_reported(tmp_path: Path):
+    path = tmp_path / "e.csv"
+    path.write_text(EV + 'u1,"2024-01-01\n",surplus\nu2,2024-01-02\n')  # one record over two lines
+    status, doc = validate_json(path)
+    assert status == 1
+    (problem,) = [p for p in doc["files"][0]["problems"] if p["code"] == "ragged_rows"]
+    assert problem["row"] is None and problem["message"].startswith("some lines have more than")
+
+
+def test_well_formed_csv_with_quoted_separators_has_no_ragged_rows(tmp_path: Path):
+    path = tmp_path / "e.csv"
+    path.write_text('user_id,timestamp,note\nu1,2024-01-01,"a,b,c"\nu2,2024-01-02,"say ""hi, there"""\n')
+    status, doc = validate_json(path)
+    assert status == 0 and codes(doc) == []
 
 
 def test_json_output_shape(tmp_path: Path):

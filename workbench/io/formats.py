@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from workbench.io.problems import Problem, Severity
+from workbench.io.ragged import ragged_problem
 
 # extension (lower case, longest first) -> format name
 EXTENSIONS: dict[str, str] = {
@@ -207,16 +208,16 @@ def detect_format(path: str) -> str:
     return by_name
 
 
-def scan(path: str, fmt: str) -> pl.LazyFrame:
+def scan(path: str, fmt: str, *, truncate_ragged_lines: bool = False) -> pl.LazyFrame:
     """Read one file with polars; text formats keep every value as a string (ids like 00042 stay as written).
 
     ``path`` is one file already found by :func:`expand_paths`, so polars must not expand it again
-    (``glob=False``): a name such as ``[2024] orders.csv`` is a file, not a pattern.
+    (``glob=False``): a name such as ``[2024] orders.csv`` is a file, not a pattern. A CSV line with more
+    fields than the header fails the read unless ``truncate_ragged_lines`` (see :func:`scan_ragged`).
     """
     if fmt in ("csv", "tsv"):
-        sep = "\t" if fmt == "tsv" else _guess_separator(path)
-        return pl.scan_csv(path, separator=sep, infer_schema=False, encoding="utf8-lossy",
-                           truncate_ragged_lines=False, glob=False)
+        return pl.scan_csv(path, separator=csv_separator(path, fmt), infer_schema=False, encoding="utf8-lossy",
+                           truncate_ragged_lines=truncate_ragged_lines, glob=False)
     if fmt == "parquet":
         return pl.scan_parquet(path, glob=False)
     if fmt == "ndjson":
@@ -239,6 +240,11 @@ def _first_byte(path: str) -> bytes:
     """The first byte that is not a byte-order mark or white space."""
     with open(path, "rb") as fh:
         return fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+
+
+def csv_separator(path: str, fmt: str) -> str:
+    """The field separator of a CSV or TSV file."""
+    return "\t" if fmt == "tsv" else _guess_separator(path)
 
 
 def _guess_separator(path: str) -> str:
@@ -269,6 +275,13 @@ def read_raw(path: str) -> RawTable:
     except Exception as exc:  # polars raises many exception types for malformed files
         raise InputError(_reader_problem(path, fmt, exc)) from None
     return RawTable(path=path, format=fmt, frame=frame)
+
+
+def scan_ragged(raw: RawTable, n_fields: int) -> tuple[pl.LazyFrame, Problem]:
+    """A CSV that polars refused for a line longer than its header, scanned again without the extra fields,
+    and the warning that says so (see :mod:`workbench.io.ragged`)."""
+    frame = scan(raw.path, raw.format, truncate_ragged_lines=True)
+    return frame, ragged_problem(raw.path, csv_separator(raw.path, raw.format), n_fields)
 
 
 def _reader_problem(path: str, fmt: str, exc: Exception) -> Problem:

@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import polars as pl
 
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
-from workbench.io.formats import FORMAT_NAMES, InputError, expand_paths, read_raw
+from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_paths, read_raw, scan_ragged
 from workbench.io.parse import as_text, choose_fast_format, parse_number, parse_time
 from workbench.io.problems import FileReport, Problem, Severity
+from workbench.io.ragged import is_ragged_error
 from workbench.io.text import printable
 
 ROW = "__row"
@@ -130,10 +131,8 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     report.columns = dict(cmap.roles)
     report.problems.extend(cmap.warnings)
     try:
-        fast = _fast_formats(raw.frame, schema, cmap, options.tz)
-        parsed = _parse(raw.frame, schema, cmap, options, fast).collect(engine="streaming")
-        parsed = _reparse_times(parsed, fast, options.tz)
-    except Exception as exc:  # a malformed body (ragged CSV, bad UTF-8 in a binary column, ...)
+        parsed = _read_rows(raw, schema, cmap, options, report)
+    except Exception as exc:  # a malformed body (unclosed quote, bad UTF-8 in a binary column, ...)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         report.problems.append(Problem(
             "unreadable", Severity.ERROR, path, f"the file could not be read to the end ({printable(first, 160)})",
@@ -163,6 +162,26 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
 
 TIME_COLUMNS = {"time": "ts", "start": "start", "end": "end"}
 FAST_SAMPLE = 2_000
+
+
+def _read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
+               report: FileReport) -> pl.DataFrame:
+    """Every row parsed; a CSV with lines longer than its header is read again without their extra fields
+    (and the report says which lines). Raises when the file still cannot be read."""
+    try:
+        return _parse_rows(raw.frame, schema, cmap, options)
+    except Exception as exc:
+        if raw.format not in ("csv", "tsv") or not is_ragged_error(exc):
+            raise
+    frame, problem = scan_ragged(raw, len(schema))
+    report.problems.append(problem)
+    return _parse_rows(frame, schema, cmap, options)
+
+
+def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions) -> pl.DataFrame:
+    fast = _fast_formats(frame, schema, cmap, options.tz)
+    parsed = _parse(frame, schema, cmap, options, fast).collect(engine="streaming")
+    return _reparse_times(parsed, fast, options.tz)
 
 
 def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: str) -> dict[str, tuple[str, str]]:
