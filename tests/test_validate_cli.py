@@ -105,6 +105,16 @@ def null_id_parquet(path: Path) -> None:
                  schema={"user_id": pl.String, "timestamp": pl.String}).write_parquet(path)
 
 
+def duplicate_header_xlsx(path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["user_id", "timestamp", "user_id"])
+    sheet.write_row(1, 0, ["u1", "2024-01-01", "x"])
+    book.close()
+
+
 def nested_parquet(path: Path) -> None:
     pl.DataFrame({"user_id": [[1, 2]], "timestamp": ["2024-01-01"]}).write_parquet(path)
 
@@ -132,6 +142,11 @@ CORPUS: list[Case] = [
     # columns
     Case("missing_id_column", "e.csv", "when,amount\n2024-01-01,3\n", "missing_column", 2, ("--kind", "events")),
     Case("missing_time_column", "e.csv", "user_id,amount\nu1,3\n", "missing_column", 2),
+    Case("duplicate_header_name", "e.csv", "user_id,timestamp,user_id\nu1,2024-01-01,x\n", "duplicate_column", 1,
+         column="user_id"),
+    Case("duplicate_header_name_tsv_gz", "e.tsv.gz", gzip.compress(b"user_id\ttimestamp\ttimestamp\nu1\t2024-01-01\tx\n"),
+         "duplicate_column", 1, column="timestamp"),
+    Case("duplicate_header_name_xlsx", "e.xlsx", duplicate_header_xlsx, "duplicate_column", 1, column="user_id"),
     Case("ambiguous_id_columns", "e.csv", "user_id,customer_id,timestamp\nu1,c1,2024-01-01\n",
          "ambiguous_column", 2, column="customer_id"),
     Case("time_option_names_missing_column", "e.csv", EV + "u1,2024-01-01\n", "missing_column", 2,
@@ -404,6 +419,35 @@ def test_ragged_line_that_cannot_be_found_is_still_reported(tmp_path: Path):
 def test_well_formed_csv_with_quoted_separators_has_no_ragged_rows(tmp_path: Path):
     path = tmp_path / "e.csv"
     path.write_text('user_id,timestamp,note\nu1,2024-01-01,"a,b,c"\nu2,2024-01-02,"say ""hi, there"""\n')
+    status, doc = validate_json(path)
+    assert status == 0 and codes(doc) == []
+
+
+def test_duplicate_header_name_says_which_column_is_used(tmp_path: Path):
+    path = tmp_path / "dup.csv"
+    path.write_text("user_id,timestamp,user_id\nu1,2024-01-01,x\n")
+    result = run_validate(path)
+    assert result.exit_code == 1
+    assert ("warning [duplicate_column] (column 'user_id'): the header names 'user_id' twice (columns 1 and 3); "
+            "the first (column 1) is used as 'user_id', the other is read as 'user_id_duplicated_0'") in result.output
+    assert "fix: rename one of them in the file, or pass --id user_id_duplicated_0 to use the later one" in result.output
+    chosen = run_validate(path, "--id", "user_id_duplicated_0")  # the fix works
+    assert "id=user_id_duplicated_0" in chosen.output
+
+
+def test_duplicate_header_name_is_reported_even_when_the_columns_do_not_fit(tmp_path: Path):
+    path = tmp_path / "dup.csv"
+    path.write_text("amount,amount,when\n1,2,2024-01-01\n")
+    status, doc = validate_json(path)
+    assert status == 2
+    assert codes(doc)[0] == "duplicate_column" and "missing_column" in codes(doc)
+    assert "--revenue amount_duplicated_0" in doc["files"][0]["problems"][0]["fix"]
+
+
+def test_empty_header_names_are_not_duplicates(tmp_path: Path):
+    """Trailing separators in a spreadsheet export give unnamed columns, not a repeated name."""
+    path = tmp_path / "e.csv"
+    path.write_text("user_id,timestamp,,\nu1,2024-01-01,,\n")
     status, doc = validate_json(path)
     assert status == 0 and codes(doc) == []
 

@@ -68,6 +68,12 @@ def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
 
 
+def role_for_name(name: str) -> str | None:
+    """The first role whose names include this column's name, if any (``User ID`` -> ``id``)."""
+    norm = normalise(name)
+    return next((role for role, tiers in ROLE_NAMES.items() if any(norm in tier for tier in tiers)), None)
+
+
 @dataclass
 class ColumnMap:
     """The kind of a file and the source column behind each role."""

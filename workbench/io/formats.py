@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.io.header import duplicate_columns
 from workbench.io.problems import Problem, Severity
 from workbench.io.ragged import ragged_problem
 
@@ -67,6 +68,7 @@ class RawTable:
     path: str
     format: str
     frame: pl.LazyFrame
+    problems: tuple[Problem, ...] = ()  # found in the header while reading (a name written twice)
 
 
 def expand_paths(specs: list[str]) -> tuple[list[str], list[Problem]]:
@@ -269,12 +271,14 @@ def read_raw(path: str) -> RawTable:
     fmt = detect_format(path)
     try:
         frame = scan(path, fmt)
-        frame.collect_schema()  # forces the header / footer to be read now
+        names = frame.collect_schema().names()  # forces the header / footer to be read now
     except InputError:
         raise
     except Exception as exc:  # polars raises many exception types for malformed files
         raise InputError(_reader_problem(path, fmt, exc)) from None
-    return RawTable(path=path, format=fmt, frame=frame)
+    separator = csv_separator(path, fmt) if fmt in ("csv", "tsv") else None
+    problems = duplicate_columns(path, fmt, names, separator)
+    return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems))
 
 
 def scan_ragged(raw: RawTable, n_fields: int) -> tuple[pl.LazyFrame, Problem]:

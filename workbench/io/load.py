@@ -119,6 +119,7 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     try:
         raw = read_raw(path)
         report.format = FORMAT_NAMES[raw.format]
+        report.problems.extend(raw.problems)
         schema = raw.frame.collect_schema()
         cmap = map_columns(path, list(schema.names()), options.kind, options.overrides())
     except InputError as exc:
