@@ -79,8 +79,11 @@ def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> Non
     else:
         print_reports(result.reports)
         status = result.exit_status
-        verdicts = {0: "OK: no problems found.", 1: "Problems found; the rows listed above are dropped, "
-                    "the rest is usable.", 2: "Unusable: fix the errors above."}
+        dropped = sum(r.rows_read - r.rows_kept for r in result.reports if r.kind)
+        kept = ("nothing was dropped; the data is usable" if not dropped else
+                f"{dropped:,} row{'' if dropped == 1 else 's'} dropped (see above); the rest is usable")
+        verdicts = {0: "OK: no problems found.", 1: f"Problems found; {kept}.",
+                    2: "Unusable: fix the errors above."}
         if status == 0 and any(r.problems for r in result.reports):
             verdicts[0] = "OK: nothing dropped (see the notes above)."
         click.echo(verdicts[status])
