@@ -616,8 +616,21 @@ async def test_dropped_rows_are_reported(tmp_path, monkeypatch):
         assert isinstance(app.screen, ProblemsScreen)
         text = plain(app.screen.query_one("#problems-text"))
         assert "dropped 2" in text and "cannot be read as a date" in text
+        assert plain(app.screen.query_one("#problems-title")) == "2 rows dropped while loading; the rest is shown"
         await pilot.press("escape")
         assert formula_numbers(expected(["events.csv"])[0].flow.rows[-1]) in plain(app.query_one(FormulaPanel))
+
+
+@run_async
+async def test_a_warning_that_drops_nothing_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dup.csv").write_text("user_id,timestamp,user_id\nu1,2024-01-01,x\nu2,2024-02-01,y\n")
+    app = RetentionApp(["dup.csv"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        assert plain(app.screen.query_one("#problems-title")) == "Warnings from loading (nothing was dropped)"
+        assert "duplicate_column" in plain(app.screen.query_one("#problems-text"))
 
 
 # ---------------------------------------------------------------- speed

@@ -51,10 +51,13 @@ class ProblemsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         worst = max((r.severity for r in self._reports), default=Severity.NOTE)
+        dropped = sum(r.rows_read - r.rows_kept for r in self._reports if r.kind)
         if not self._usable:
             title = "No file could be used — fix the errors below and press ctrl+r to reload"
+        elif dropped:
+            title = f"{dropped:,} row{'' if dropped == 1 else 's'} dropped while loading; the rest is shown"
         elif worst >= Severity.WARNING:
-            title = "Some rows were dropped while loading; the rest is shown"
+            title = "Warnings from loading (nothing was dropped)"
         else:
             title = "Notes from loading (nothing was dropped)"
         with Vertical(id="problems-box"):
