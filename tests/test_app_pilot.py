@@ -630,7 +630,7 @@ async def test_a_warning_that_drops_nothing_says_so(tmp_path, monkeypatch):
         await ready(app, pilot)
         assert isinstance(app.screen, ProblemsScreen)
         assert plain(app.screen.query_one("#problems-title")) == "Warnings from loading (nothing was dropped)"
-        assert "duplicate_column" in plain(app.screen.query_one("#problems-text"))
+        assert "the header names 'user_id' twice" in plain(app.screen.query_one("#problems-text"))
 
 
 # ---------------------------------------------------------------- speed
