@@ -44,7 +44,8 @@ def main() -> None:
             first, times = asyncio.run(measure(size, unit, args.steps))
             times.sort()
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-            print(f"{unit} {size[0]}x{size[1]:<14} {first:>13.2f} {statistics.median(times):>12.3f} {p95:>10.3f}")
+            case = f"{unit} {size[0]}x{size[1]}"
+            print(f"{case:<22} {first:>13.2f} {statistics.median(times):>12.3f} {p95:>10.3f}")
 
 
 if __name__ == "__main__":
