@@ -115,6 +115,17 @@ def duplicate_header_xlsx(path: Path) -> None:
     book.close()
 
 
+def three_sheets_xlsx(path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    for name in ("Events", "Notes", "Pivot"):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, ["user_id", "timestamp"])
+        sheet.write_row(1, 0, ["u1", "2024-01-01"])
+    book.close()
+
+
 def nested_parquet(path: Path) -> None:
     pl.DataFrame({"user_id": [[1, 2]], "timestamp": ["2024-01-01"]}).write_parquet(path)
 
@@ -146,6 +157,7 @@ CORPUS: list[Case] = [
          column="user_id"),
     Case("duplicate_header_name_tsv_gz", "e.tsv.gz", gzip.compress(b"user_id\ttimestamp\ttimestamp\nu1\t2024-01-01\tx\n"),
          "duplicate_column", 1, column="timestamp"),
+    Case("workbook_with_three_sheets", "e.xlsx", three_sheets_xlsx, "other_sheets", 0),
     Case("duplicate_header_name_xlsx", "e.xlsx", duplicate_header_xlsx, "duplicate_column", 1, column="user_id"),
     Case("ambiguous_id_columns", "e.csv", "user_id,customer_id,timestamp\nu1,c1,2024-01-01\n",
          "ambiguous_column", 2, column="customer_id"),
@@ -637,3 +649,18 @@ def test_nan_and_infinite_revenue_are_dropped_with_a_warning(tmp_path):
     assert out.exit_code == 1
     assert "non_finite_number" in out.output and "row 2" in out.output and "'nan'" in out.output
     assert "Traceback" not in out.output
+
+
+def test_other_sheets_note_names_the_sheet_read_and_the_others(tmp_path: Path):
+    path = tmp_path / "book.xlsx"
+    three_sheets_xlsx(path)
+    status, doc = validate_json(path)
+    assert status == 0
+    (note,) = [p for f in doc["files"] for p in f["problems"] if p["code"] == "other_sheets"]
+    assert note["severity"] == "note"
+    assert "3 sheets" in note["message"] and "'Events', was read" in note["message"]
+    assert "'Notes', 'Pivot'" in note["message"]
+    single = tmp_path / "one.xlsx"
+    header_only_xlsx(single)
+    _, doc = validate_json(single)
+    assert not [p for f in doc["files"] for p in f["problems"] if p["code"] == "other_sheets"]

@@ -278,7 +278,27 @@ def read_raw(path: str) -> RawTable:
         raise InputError(_reader_problem(path, fmt, exc)) from None
     separator = csv_separator(path, fmt) if fmt in ("csv", "tsv") else None
     problems = duplicate_columns(path, fmt, names, separator)
+    if fmt == "excel":
+        problems = [*problems, *other_sheets(path)]
     return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems))
+
+
+def other_sheets(path: str) -> list[Problem]:
+    """A note when a workbook has more than one sheet: only the first is read, and the analyst should know
+    which one that was and that the others were not looked at."""
+    import fastexcel  # polars' own Excel engine (calamine); imported only for workbooks
+
+    try:
+        names = fastexcel.read_excel(path).sheet_names
+    except Exception:  # noqa: BLE001 - the read itself succeeded; a note is not worth an error
+        return []
+    if len(names) < 2:
+        return []
+    others = ", ".join(f"'{name}'" for name in names[1:6]) + (", …" if len(names) > 6 else "")
+    return [Problem("other_sheets", Severity.NOTE, path,
+                    f"the workbook has {len(names)} sheets; only the first, '{names[0]}', was read "
+                    f"(not {others})",
+                    "move the sheet you want to the first place, or save it as its own file (CSV or .xlsx)")]
 
 
 def scan_ragged(raw: RawTable, n_fields: int) -> tuple[pl.LazyFrame, Problem]:
