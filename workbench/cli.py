@@ -16,6 +16,7 @@ from workbench import __version__
 from workbench.cli_options import analysis_options, data_options
 from workbench.commands.problems_output import print_reports
 from workbench.io import LoadOptions, load
+from workbench.io.problems import rows_dropped
 
 SUBCOMMANDS = ("validate", "report", "sample", "open")
 
@@ -79,7 +80,7 @@ def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> Non
     else:
         print_reports(result.reports)
         status = result.exit_status
-        dropped = sum(r.rows_read - r.rows_kept for r in result.reports if r.kind)
+        dropped = rows_dropped(result.reports)
         kept = ("nothing was dropped; the data is usable" if not dropped else
                 f"{dropped:,} row{'' if dropped == 1 else 's'} dropped (see above); the rest is usable")
         verdicts = {0: "OK: no problems found.", 1: f"Problems found; {kept}.",

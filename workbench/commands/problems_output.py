@@ -20,7 +20,7 @@ def print_reports(reports: list[FileReport], out=None) -> None:
         if rep.kind:
             cols = ", ".join(f"{role}={col}" for role, col in rep.columns.items())
             _echo(f"{rep.path}: {rep.kind} ({rep.format}); rows read {rep.rows_read:,}, "
-                  f"kept {rep.rows_kept:,}, dropped {rep.rows_read - rep.rows_kept:,}", file=out)
+                  f"kept {rep.rows_kept:,}, dropped {rep.rows_dropped:,}", file=out)
             _echo(f"  columns: {cols}", file=out)
         else:
             _echo(f"{rep.path}: not usable", file=out)

@@ -23,7 +23,7 @@ import polars as pl
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
 from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_paths, read_raw, scan_ragged
 from workbench.io.parse import as_text, choose_fast_format, parse_number, parse_time
-from workbench.io.problems import FileReport, Problem, Severity
+from workbench.io.problems import FileReport, Problem, Severity, exit_status
 from workbench.io.ragged import is_ragged_error
 from workbench.io.text import printable
 
@@ -78,7 +78,7 @@ class LoadResult:
 
     @property
     def exit_status(self) -> int:
-        return int(max((r.severity for r in self.reports), default=Severity.NOTE))
+        return exit_status(self.reports)
 
 
 def load(paths: list[str], options: LoadOptions | None = None,

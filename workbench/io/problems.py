@@ -76,6 +76,10 @@ class FileReport:
     def usable(self) -> bool:
         return self.severity < Severity.ERROR
 
+    @property
+    def rows_dropped(self) -> int:
+        return self.rows_read - self.rows_kept
+
     def to_dict(self) -> dict:
         return {
             "path": self.path,
@@ -83,10 +87,15 @@ class FileReport:
             "format": self.format,
             "rows_read": self.rows_read,
             "rows_kept": self.rows_kept,
-            "rows_dropped": self.rows_read - self.rows_kept,
+            "rows_dropped": self.rows_dropped,
             "columns": self.columns,
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+def rows_dropped(reports: list[FileReport]) -> int:
+    """Rows dropped over every file that could be read (``validate``'s verdict, the app's problems panel)."""
+    return sum(r.rows_dropped for r in reports if r.kind)
 
 
 def exit_status(reports: list[FileReport]) -> int:

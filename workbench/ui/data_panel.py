@@ -49,7 +49,7 @@ class DataPanel(Widget):
                 Text(report.format or "—"),
                 Text(f"{report.rows_read:,}", justify="right"),
                 Text(f"{report.rows_kept:,}", justify="right"),
-                Text(f"{report.rows_read - report.rows_kept:,}", justify="right"),
+                Text(f"{report.rows_dropped:,}", justify="right"),
                 Text(columns),
             )
         problems = self.query_one("#data-problems", Static)

@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from workbench.io.problems import FileReport, Severity
+from workbench.io.problems import FileReport, Severity, rows_dropped
 from workbench.io.text import printable
 
 LABELS = {Severity.NOTE: ("note", "dim"), Severity.WARNING: ("warning", "bold"), Severity.ERROR: ("error", "bold")}
@@ -23,7 +23,7 @@ def describe_reports(reports: list[FileReport]) -> Text:
         if report.kind:
             text.append(f"{path}", style="bold")
             text.append(f"  {report.kind} ({report.format}): read {report.rows_read:,}, kept {report.rows_kept:,}, "
-                        f"dropped {report.rows_read - report.rows_kept:,}\n")
+                        f"dropped {report.rows_dropped:,}\n")
         else:
             text.append(f"{path}", style="bold")
             text.append("  not usable\n")
@@ -51,7 +51,7 @@ class ProblemsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         worst = max((r.severity for r in self._reports), default=Severity.NOTE)
-        dropped = sum(r.rows_read - r.rows_kept for r in self._reports if r.kind)
+        dropped = rows_dropped(self._reports)
         if not self._usable:
             title = "No file could be used — fix the errors below and press ctrl+r to reload"
         elif dropped:
