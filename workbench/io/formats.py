@@ -69,6 +69,7 @@ class RawTable:
     format: str
     frame: pl.LazyFrame
     problems: tuple[Problem, ...] = ()  # found in the header while reading (a name written twice)
+    separator: str | None = None  # CSV/TSV field separator, guessed once from the header line
 
 
 def expand_paths(specs: list[str]) -> tuple[list[str], list[Problem]]:
@@ -210,15 +211,16 @@ def detect_format(path: str) -> str:
     return by_name
 
 
-def scan(path: str, fmt: str, *, truncate_ragged_lines: bool = False) -> pl.LazyFrame:
+def scan(path: str, fmt: str, *, separator: str | None = None, truncate_ragged_lines: bool = False) -> pl.LazyFrame:
     """Read one file with polars; text formats keep every value as a string (ids like 00042 stay as written).
 
     ``path`` is one file already found by :func:`expand_paths`, so polars must not expand it again
     (``glob=False``): a name such as ``[2024] orders.csv`` is a file, not a pattern. A CSV line with more
     fields than the header fails the read unless ``truncate_ragged_lines`` (see :func:`scan_ragged`).
+    ``separator``: a CSV's field separator when already known (else guessed, see :func:`csv_separator`).
     """
     if fmt in ("csv", "tsv"):
-        return pl.scan_csv(path, separator=csv_separator(path, fmt), infer_schema=False, encoding="utf8-lossy",
+        return pl.scan_csv(path, separator=separator or csv_separator(path, fmt), infer_schema=False, encoding="utf8-lossy",
                            truncate_ragged_lines=truncate_ragged_lines, glob=False)
     if fmt == "parquet":
         return pl.scan_parquet(path, glob=False)
@@ -270,17 +272,17 @@ def read_raw(path: str) -> RawTable:
     """Detect the format and scan the file; raise :class:`InputError` when that is impossible."""
     fmt = detect_format(path)
     try:
-        frame = scan(path, fmt)
+        separator = csv_separator(path, fmt) if fmt in ("csv", "tsv") else None
+        frame = scan(path, fmt, separator=separator)
         names = frame.collect_schema().names()  # forces the header / footer to be read now
     except InputError:
         raise
     except Exception as exc:  # polars raises many exception types for malformed files
         raise InputError(_reader_problem(path, fmt, exc)) from None
-    separator = csv_separator(path, fmt) if fmt in ("csv", "tsv") else None
     problems = duplicate_columns(path, fmt, names, separator)
     if fmt == "excel":
         problems = [*problems, *other_sheets(path)]
-    return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems))
+    return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems), separator=separator)
 
 
 def other_sheets(path: str) -> list[Problem]:
@@ -304,8 +306,9 @@ def other_sheets(path: str) -> list[Problem]:
 def scan_ragged(raw: RawTable, n_fields: int) -> tuple[pl.LazyFrame, Problem]:
     """A CSV that polars refused for a line longer than its header, scanned again without the extra fields,
     and the warning that says so (see :mod:`workbench.io.ragged`)."""
-    frame = scan(raw.path, raw.format, truncate_ragged_lines=True)
-    return frame, ragged_problem(raw.path, csv_separator(raw.path, raw.format), n_fields)
+    separator = raw.separator or csv_separator(raw.path, raw.format)
+    frame = scan(raw.path, raw.format, separator=separator, truncate_ragged_lines=True)
+    return frame, ragged_problem(raw.path, separator, n_fields)
 
 
 def _reader_problem(path: str, fmt: str, exc: Exception) -> Problem:
