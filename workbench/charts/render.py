@@ -45,7 +45,7 @@ def chart_specs(report: Report, name: str, km=None, width: int = 80) -> list[Cha
     nps adds the score distribution of all responses). ``km``: Kaplan-Meier survival % of the subscriptions
     (:func:`workbench.metrics.survival.kaplan_meier`) for the retention chart."""
     makers: dict[str, Callable[[], list[ChartSpec]]] = {
-        "retention": lambda: [retention_spec(report.cohorts, km=km, km_label=km_label)],
+        "retention": lambda: [retention_spec(report.cohorts, km=km)],
         "flow": lambda: [flow_spec(report.flow, max_periods=periods_that_fit(width))],  # the latest periods
         "churn": lambda: [churn_spec(report.flow)]
         + ([revenue_spec(report.flow)] if report.flow is not None and report.flow.has_revenue else []),
@@ -54,8 +54,6 @@ def chart_specs(report: Report, name: str, km=None, width: int = 80) -> list[Cha
                         nps_distribution_spec(report.nps.overall if report.nps else None)],
         "cltv": lambda: [cltv_spec(report.cltv, current=0)],  # the oldest cohort (the longest curve) bold
     }
-    subscriptions = report.cohorts is None or report.cohorts.kind == "subscriptions"
-    km_label = "Kaplan-Meier" if subscriptions else "KM subscriptions"
     if name not in makers:
         raise ChartUnavailable(f"unknown chart {name!r}; use one of {', '.join(CHART_NAMES)}")
     specs = makers[name]()

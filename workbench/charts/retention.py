@@ -12,11 +12,16 @@ from workbench.charts.base import ChartSpec, Series, line, split_complete
 from workbench.metrics import CohortTriangle
 
 
+def km_label_for(triangle: CohortTriangle | None) -> str:
+    """The name of the Kaplan-Meier curve: it is always of the subscriptions, so beside event cohorts it says so."""
+    return "Kaplan-Meier" if triangle is None or triangle.kind == "subscriptions" else "KM subscriptions"
+
+
 def retention_spec(triangle: CohortTriangle | None, *, current: int | None = None, marker_k: int | None = None,
-                   km: Sequence[float | None] | None = None, km_label: str = "Kaplan-Meier") -> ChartSpec:
+                   km: Sequence[float | None] | None = None) -> ChartSpec:
     """``current`` = row index of the cohort drawn bold (default: none); ``marker_k`` = where the marker stands;
-    ``km`` = Kaplan-Meier survival % by k (see :mod:`workbench.metrics.survival`), when available, named
-    ``km_label`` (say "of subscriptions" when the cohorts are of events)."""
+    ``km`` = Kaplan-Meier survival % by k of the subscriptions (see :mod:`workbench.metrics.survival`), when
+    available, named by :func:`km_label_for`."""
     if triangle is None or not triangle.rows:
         return ChartSpec("retention", "Retention curves", (), empty="No cohorts: load events or subscriptions.")
     noun = triangle.period.noun
@@ -29,7 +34,7 @@ def retention_spec(triangle: CohortTriangle | None, *, current: int | None = Non
     if average.x:
         series.append(average)
     if km:
-        curve = line(km_label, list(enumerate(km)), role="extra")
+        curve = line(km_label_for(triangle), list(enumerate(km)), role="extra")
         if curve.x:
             series.append(curve)
     title = f"Retention % by {noun}s since the start"

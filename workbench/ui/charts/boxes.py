@@ -128,9 +128,7 @@ class RetentionCharts(ChartBox):
         if analysis is None:
             return None
         triangle = analysis.report.cohorts
-        km = analysis.km  # Kaplan-Meier survival of subscriptions, when loaded
-        label = "Kaplan-Meier" if triangle is None or triangle.kind == "subscriptions" else "KM subscriptions"
-        return RetentionData(triangle, km, label)
+        return RetentionData(triangle, analysis.km)  # Kaplan-Meier survival of subscriptions, when loaded
 
     def current_for(self, kind: str) -> int | None:
         return self.cohort if self.cohort_label() is not None else None

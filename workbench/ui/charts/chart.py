@@ -48,6 +48,7 @@ from workbench.charts import (
 )
 from workbench.charts.base import Canvas, draw_figure, palette_from_rgb
 from workbench.charts.flow import periods_that_fit
+from workbench.charts.retention import km_label_for
 from workbench.metrics import CohortTriangle
 
 CACHE_SIZE = 64
@@ -59,14 +60,16 @@ class RetentionData:
 
     triangle: CohortTriangle | None
     km: Sequence[float | None] | None = None
-    km_label: str = "Kaplan-Meier"
+
+    @property
+    def km_label(self) -> str:
+        return km_label_for(self.triangle)
 
 
 Builder = Callable[[Any, int | None, int | None, int], ChartSpec]
 BUILDERS: dict[str, Builder] = {
     "retention": lambda d, cur, m, w: retention_spec(d.triangle if d else None, current=cur, marker_k=m,
-                                                     km=d.km if d else None,
-                                                     km_label=d.km_label if d else "Kaplan-Meier"),
+                                                     km=d.km if d else None),
     "flow": lambda d, cur, m, w: flow_spec(d, marker_index=m, max_periods=periods_that_fit(w)),
     "churn": lambda d, cur, m, w: churn_spec(d, marker_index=m),
     "revenue": lambda d, cur, m, w: revenue_spec(d, marker_index=m),
