@@ -92,6 +92,7 @@ class RetentionApp(App[None]):
     period: reactive[int] = reactive(0, bindings=True, init=False)  # position in the flow rows
     playing: reactive[bool] = reactive(False, bindings=True, init=False)
     loading: reactive[bool] = reactive(False, bindings=True, init=False)
+    ascii_charts: reactive[bool] = reactive(False, init=False)  # plain ASCII charts; the chart boxes read it
 
     def __init__(self, paths: list[str] | None = None, load_options: LoadOptions | None = None,
                  settings: ViewSettings | None = None, *, ascii_charts: bool = False) -> None:
@@ -103,7 +104,7 @@ class RetentionApp(App[None]):
         self.analysis: Analysis | None = None
         self.cell: CellInfo | None = None
         self.started = time.perf_counter()
-        self.ascii_charts = ascii_charts  # read by the chart boxes: plain ASCII charts
+        self.set_reactive(RetentionApp.ascii_charts, ascii_charts)
         self.first_screen_seconds: float | None = None
         self.last_step_seconds: float | None = None
         self._timer = None
@@ -367,10 +368,12 @@ class RetentionApp(App[None]):
             self.action_show_tab("cohorts")
         self.call_after_refresh(self._give_cohort)  # the curves just became visible: give them the cursor
 
+    def watch_ascii_charts(self, ascii_charts: bool) -> None:
+        for box in self.charts:
+            box.ascii = ascii_charts
+
     def action_toggle_ascii(self) -> None:
         self.ascii_charts = not self.ascii_charts
-        for box in self.charts:
-            box.ascii = self.ascii_charts
         self.notify("Charts in plain ASCII." if self.ascii_charts else "Charts in braille and box characters.")
 
     def action_next_unit(self) -> None:
@@ -502,10 +505,7 @@ def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptio
             ascii_charts: bool | None = None) -> None:
     """Open the app (``workbench [PATH...]``); with no path, the bundled sample data. ``ascii_charts``
     None: plain ASCII charts when the terminal's encoding or the locale is not UTF-8."""
-    settings = ViewSettings()
-    if analysis is not None:
-        settings = ViewSettings(unit=analysis.period.unit, week_start=analysis.period.week_start,
-                                retention=analysis.retention, as_of=analysis.as_of, margin=analysis.margin)
+    settings = ViewSettings() if analysis is None else ViewSettings.from_options(analysis)
     if ascii_charts is None:
         ascii_charts = wants_ascii(sys.__stdout__)
     RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts).run()

@@ -168,7 +168,7 @@ class CohortTable(KeyTable):
         width = self._cell_width = self._width(triangle)
         for k in range(self._width_shown):
             self.add_column(Text(str(k).rjust(width - 1) + " ", style="bold"), key=str(k), width=width)
-        # a blank last column, so the view can always scroll to a column boundary (see _align_scroll)
+        # a blank last column, so the view can always scroll to a column boundary (see _scroll_cursor_into_view)
         self.add_column("", key=PAD_KEY, width=width)
         pad = Text(" " * width)
         for number, row in enumerate(shown):

@@ -24,6 +24,12 @@ class ViewSettings:
     as_of: datetime | None = None
     margin: float | None = None
 
+    @classmethod
+    def from_options(cls, options: AnalysisOptions) -> ViewSettings:
+        """The view the command line's analysis options ask for (``workbench --period week ...``)."""
+        return cls(unit=options.period.unit, week_start=options.period.week_start, retention=options.retention,
+                   as_of=options.as_of, margin=options.margin)
+
     def options(self) -> AnalysisOptions:
         extra = {} if self.margin is None else {"margin": self.margin}
         return AnalysisOptions(period=PeriodSpec(self.unit, self.week_start), as_of=self.as_of,
