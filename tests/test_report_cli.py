@@ -94,7 +94,7 @@ def test_csv_sections(data):
     assert result.exit_code == 0
     titles = [line for line in result.stdout.splitlines() if line.startswith("# ")]
     assert titles[0].startswith("# report,kinds=events+subscriptions+nps,period=month")
-    assert titles[1:4] == ["# cohorts", "# flow", "# nps"]
+    assert titles[1:5] == ["# cohorts", "# cohort_counts", "# flow", "# nps"]
     flow_part = result.stdout.split("# flow\n")[1].split("\n\n")[0]
     rows = list(csv.DictReader(io.StringIO(flow_part)))
     assert rows[0]["period"] == "2024-02" and rows[0]["CS"] == "2"
