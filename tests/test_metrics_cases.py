@@ -9,7 +9,7 @@ from datetime import datetime as D
 
 import polars as pl
 import pytest
-from test_metrics_reference import dataset
+from references import dataset
 
 from workbench.io import LoadOptions, load
 from workbench.metrics import (

@@ -1,4 +1,4 @@
-"""Every metric against the plain references of test_metrics_reference, on random data (hypothesis)."""
+"""Every metric against the plain references of tests/references.py, on random data (hypothesis)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_metrics_reference import (
+from references import (
     UNITS,
     dataset,
     event_frames,

@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from workbench.io.text import printable
-from workbench.ui.export import Table
 from workbench.ui.panel_base import ReportPanel, bar
 from workbench.ui.views import no_formula_note
 
@@ -70,10 +69,3 @@ class ChurnPanel(ReportPanel):
 
     def on_resize(self) -> None:
         self.redraw()
-
-    def export_table(self) -> Table:
-        analysis = self.analysis
-        if analysis is None or not analysis.flow_rows:
-            return Table("churn", [], [])
-        rows: list[list[object]] = [[r.period, r.CS, r.churned, r.churn_rate, r.complete] for r in analysis.flow_rows]
-        return Table(f"churn-{analysis.spec.unit}", ["period", "CS", "churned", "churn_rate_pct", "complete"], rows)

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from workbench.io.text import printable
-from workbench.ui.export import Table
 from workbench.ui.panel_base import ReportPanel, bar
 
 NEEDS = ("CLTV needs revenue: a revenue (amount) column in the events, or an MRR column in the "
@@ -73,12 +72,3 @@ class CltvPanel(ReportPanel):
 
     def on_resize(self) -> None:
         self.redraw()
-
-    def export_table(self) -> Table:
-        analysis = self.analysis
-        if analysis is None or analysis.report.cltv is None:
-            return Table("cltv", [], [])
-        value = analysis.report.cltv
-        rows: list[list[object]] = [[r.period, r.revenue, r.customers, r.arpu, r.complete] for r in value.by_period]
-        rows.append(["pooled", None, None, value.arpu, None])
-        return Table(f"cltv-{analysis.spec.unit}", ["period", "revenue", "customers", "arpu", "complete"], rows)

@@ -16,7 +16,6 @@ from textual.widgets import DataTable
 
 from workbench.io.text import printable
 from workbench.metrics import CohortTriangle
-from workbench.ui.export import Table
 from workbench.ui.ramp import Ramp
 from workbench.ui.table import KeyTable
 
@@ -42,8 +41,6 @@ class CohortTable(KeyTable):
 
     BINDINGS = [Binding("enter", "select_cursor", "Who", id="cohorts.customers", key_display="enter",
                 tooltip="List the customers behind the cell under the cursor")]
-
-    export_name = "cohorts"
 
     triangle: reactive[CohortTriangle | None] = reactive(None, always_update=True)
     percent: reactive[bool] = reactive(True)
@@ -267,20 +264,3 @@ class CohortTable(KeyTable):
                         markup=False)
             return
         self.post_message(self.CellSelected(self._first + row, k))
-
-    def export_table(self) -> Table:
-        triangle = self.triangle
-        if triangle is None:
-            return Table(self.export_name, [], [])
-        headers = ["cohort", "size"] + [str(k) for k in range(triangle.width)]
-        rows: list[list[object]] = []
-        for row in triangle.rows:
-            values = row.retention if self.percent else row.active
-            cells = [None if v is None else (round(v, 4) if self.percent else v) for v in values]
-            cells = [c if complete or c is None else f"{c}{INCOMPLETE}"
-                     for c, complete in zip(cells, row.complete, strict=False)]
-            rows.append([row.cohort, row.size, *cells, *[""] * (triangle.width - len(values))])
-        rows.append(["average", sum(r.size for r in triangle.rows),
-                     *[None if v is None else round(v, 4) for v in triangle.average]])
-        name = f"cohorts-{triangle.period.unit}-{triangle.retention_mode}-{'percent' if self.percent else 'counts'}"
-        return Table(name, headers, rows)

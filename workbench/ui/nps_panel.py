@@ -9,7 +9,6 @@ from textual.widgets import Static
 
 from workbench.io.text import printable
 from workbench.metrics import NPS_MIN_RESPONSES, NpsStats
-from workbench.ui.export import Table
 from workbench.ui.panel_base import BAR, ReportPanel, bar
 
 NEEDS = ("NPS needs survey answers: a file with a customer id, a response date and a 0–10 score "
@@ -109,15 +108,3 @@ class NpsPanel(ReportPanel):
 
     def on_resize(self) -> None:
         self.redraw()
-
-    def export_table(self) -> Table:
-        analysis = self.analysis
-        if analysis is None or analysis.report.nps is None:
-            return Table("nps", [], [])
-        headers = ["period", "responses", "promoters", "passives", "detractors", "nps", "moe95", "complete",
-                   *[f"score_{s}" for s in range(11)]]
-        summary = analysis.report.nps
-        rows: list[list[object]] = [
-            [s.label, s.responses, s.promoters, s.passives, s.detractors, s.nps, s.moe95, s.complete,
-             *s.distribution] for s in (*summary.by_period, summary.overall)]
-        return Table(f"nps-{analysis.spec.unit}", headers, rows)
