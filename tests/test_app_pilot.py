@@ -12,6 +12,7 @@ from textual.widgets import Input, TabbedContent
 
 from workbench.io import LoadOptions
 from workbench.metrics import AnalysisOptions, PeriodSpec, customers_behind_cell
+from workbench.present.table import EMPTY
 from workbench.ui import main_screen as app_module
 from workbench.ui.app import RetentionApp
 from workbench.ui.churn_panel import ChurnPanel
@@ -74,7 +75,7 @@ async def test_first_screen_shows_triangle_and_formula_from_metrics(files):
                 assert cell == f"{value:.1f}" + ("" if row.complete[k] else "~")
         average = [table.get_cell_at(Coordinate(len(report.cohorts.rows), k)).plain.strip()
                    for k in range(report.cohorts.width)]
-        assert average == ["—" if v is None else f"{v:.1f}" for v in report.cohorts.average]
+        assert average == [EMPTY if v is None else f"{v:.1f}" for v in report.cohorts.average]
         # both halves of the product are on screen at 80x24
         for widget in (table, app.query_one(FormulaPanel)):
             assert widget.region.height >= 5

@@ -16,10 +16,10 @@ from textual.widgets import DataTable
 
 from workbench.io.text import printable
 from workbench.metrics import CohortTriangle
+from workbench.present.table import EMPTY, INCOMPLETE
 from workbench.ui.ramp import Ramp
 from workbench.ui.table import KeyTable
 
-INCOMPLETE = "~"
 MAX_COHORTS = 60  # the newest cohorts shown; more (daily periods) would make every key slow. Export has all.
 AVERAGE_KEY = "average"
 PAD_KEY = "pad"
@@ -27,7 +27,7 @@ PAD_KEY = "pad"
 
 def cell_text(value: float | int | None, percent: bool, complete: bool) -> str:
     if value is None:
-        return "—" if percent else ""
+        return EMPTY if percent else ""
     body = f"{value:.1f}" if percent else f"{value:,}"
     return body + ("" if complete else INCOMPLETE)
 
@@ -144,7 +144,7 @@ class CohortTable(KeyTable):
         cells = []
         for k in range(self._width_shown):
             pct = triangle.average[k] if k < len(triangle.average) else None
-            text = ("—" if pct is None else f"{pct:.1f}").rjust(width - 1) + " "
+            text = (EMPTY if pct is None else f"{pct:.1f}").rjust(width - 1) + " "
             style = (self.ramp.style(pct / 100) if self.ramp and pct is not None else Style()) + Style(bold=True)
             cells.append(Text(text, style=style))
         return cells

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from workbench.io.text import printable
 from workbench.metrics import NPS_MIN_RESPONSES, NpsStats
+from workbench.present.table import EMPTY, INCOMPLETE
 from workbench.ui.panel_base import BAR, ReportPanel, bar
 
 NEEDS = ("NPS needs survey answers: a file with a customer id, a response date and a 0–10 score "
@@ -16,7 +17,7 @@ NEEDS = ("NPS needs survey answers: a file with a customer id, a response date a
 
 
 def _signed(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1f}"
+    return EMPTY if value is None else f"{value:+.1f}"
 
 
 def stats_text(stats: NpsStats, title: str, width: int) -> Text:
@@ -101,7 +102,7 @@ class NpsPanel(ReportPanel):
         for s in summary.by_period:
             marker = "▶" if s.label == label else " "
             warn = "⚠" if s.responses < NPS_MIN_RESPONSES else " "
-            lines.append(f"{marker} {printable(s.label):<11}{'' if s.complete else '~':1} {_signed(s.nps):>7} "
+            lines.append(f"{marker} {printable(s.label):<11}{'' if s.complete else INCOMPLETE:1} {_signed(s.nps):>7} "
                          f"{'± ' + format(s.moe95, '.1f') if s.moe95 is not None else '':>7} "
                          f"{s.responses:>6,} {warn}\n")
         trend.update(lines)
