@@ -17,8 +17,9 @@ several of different ages (each contributes what it has seen):
 maximised over (ln α, ln β) with scipy's L-BFGS-B and the analytic gradient (ψ = digamma). Churn at duration 0
 (gone before the first period began) is outside the model: such customers are left out and counted in
 ``excluded``. With no churn at all there is nothing to fit (ValueError). When the data show no heterogeneity
-(a constant churn rate) the maximum is at α, β → ∞ with a fixed ratio; the fit then stops at a bound
-(``at_bound``), and its curve is still the right geometric one.
+(a constant churn rate) the maximum is at α, β → ∞ with a fixed ratio: the fit stops where the likelihood
+is flat or at 10⁶ (``at_bound``); the parameters are then large and arbitrary, but the curve is the right
+geometric one.
 
 Expected lifetime: E[T] = Σ_{t ≥ 0} S(t) = (α + β − 1)/(α − 1) when α > 1 (closed form), infinite when α ≤ 1 —
 common in practice (both of the paper's segments), so ``expected_lifetime`` is None then and
