@@ -120,7 +120,18 @@ def test_empty_and_zero_counts():
     assert kaplan_meier([]).survival_by_period() == () and kaplan_meier([]).customers == 0
 
 
-@pytest.mark.parametrize("bad", [(-1, True, 3), (1.5, True, 3), (1, True, -2), (1, False, 2.5)])
+@pytest.mark.parametrize("bad", [(-1, True, 3), (1.5, True, 3), (1, True, -2), (1, False, 2.5), (None, True, 1), ("x", True, 1)])
 def test_bad_groups_are_refused(bad):
     with pytest.raises(ValueError, match="whole number"):
         kaplan_meier([bad])
+
+
+def test_json_shape():
+    out = kaplan_meier([(1, True, 1), (3, False, 3)]).as_dict()
+    assert out["median_lifetime"] is None and out["median_lifetime_ci"] == [1, None]  # lower bound at 1 ≈ 0.13
+    assert [row["t"] for row in out["survival"]] == [0, 1, 3] and out["survival"][1]["survival"] == 0.75
+
+
+def test_large_counts_do_not_overflow():
+    km = kaplan_meier([(1, True, 3_000_000_000), (2, False, 7_000_000_000)])
+    assert km.points[1].survival == pytest.approx(0.7) and 0.69999 < km.points[1].ci_lower < 0.7

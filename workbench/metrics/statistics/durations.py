@@ -17,9 +17,9 @@ This equals :func:`workbench.metrics.survival.kaplan_meier_counts` whenever no s
 as_of period (tested); when some do, that function counts them as lost at a − cohort + 1 and this one censors
 them at a − cohort, for the reason above.
 
-**Events** — ``(cohort, last_active, customers)`` (cohort = period of the first event, ``last_active`` = period
-of the last event: the ``last`` column of :func:`workbench.metrics.reduce.reduce_events` read per (cohort,
-period)). A customer is lost after ``inactive`` N ≥ 1 whole periods without an event. ``observed_through`` is
+**Events** — ``(cohort, last_active, customers)`` (cohort = period of the first event, ``last_active`` =
+period of the last event: the ``last`` column of :func:`workbench.metrics.reduce.reduce_events` read per
+(cohort, period)). A customer is lost after ``inactive`` N ≥ 1 whole periods without an event. ``observed_through`` is
 the last period whose activity is complete (the last period that has ended at as_of). Then:
 
 * ``observed_through − last_active ≥ N``: churned, dated at k = last_active − cohort + 1 (the first period

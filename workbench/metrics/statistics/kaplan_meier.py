@@ -1,13 +1,13 @@
 """Kaplan–Meier survival from grouped durations, with lifelines' default 95% interval and median.
 
-Input: ``(duration, observed, count)`` groups — ``count`` customers whose duration is ``duration`` whole periods
-(≥ 0); ``observed`` True means they churned at that duration (known alive at ``duration − 1``, not at
-``duration``), False means they are censored there (known alive at ``duration``, unknown after). Groups with a
-count of 0 are ignored. The event table has one row per distinct duration, plus t = 0 (when everyone enters),
-exactly like lifelines' ``KaplanMeierFitter.event_table``:
+Input: ``(duration, observed, count)`` groups — ``count`` customers whose duration is ``duration`` whole
+periods (≥ 0); ``observed`` True means they churned at that duration (known alive at ``duration − 1``, not at
+``duration``), False means they are censored there (known alive at ``duration``, unknown after). Groups with
+a count of 0 are ignored. The event table has one row per distinct duration, plus t = 0 (when everyone
+enters), exactly like lifelines' ``KaplanMeierFitter.event_table``:
 
     n_t = customers with duration ≥ t   (at risk; churned and censored at t are both still at risk at t)
-    S(t) = Π_{u ≤ t} (1 − d_u / n_u) = exp(Σ_{u ≤ t} [ln(n_u − d_u) − ln n_u])
+    S(t) = Π_{u ≤ t} (1 − d_u / n_u)
 
 The 95% interval is the exponential Greenwood interval (Kalbfleisch & Prentice 2002, §1.3; lifelines'
 ``KaplanMeierFitter.confidence_interval_`` by default), i.e. Greenwood's variance on the log(−log) scale:
@@ -15,12 +15,15 @@ The 95% interval is the exponential Greenwood interval (Kalbfleisch & Prentice 2
     V(t) = Σ_{u ≤ t} d_u / (n_u (n_u − d_u))          (a term with n_u = d_u counts as 0)
     v = ln S(t);  bounds = exp(−exp(ln(−v) ∓ z · √V(t) / v)),  z = Φ⁻¹(0.975)
 
-with both bounds 1 where S(t) = 1 (lifelines fills the undefined 0/0 with 1). The median lifetime is the first
-t with S(t) ≤ 0.5 (None when never reached; lifelines reports inf), and its interval is the same rule applied
-to the lower and to the upper bound curve (lifelines' ``median_survival_times(kmf.confidence_interval_)``).
-The figures agree with lifelines to ~1e-15 (tested to 1e-9) with one deliberate difference: S(t) is a product
-of integer ratios, so a median at S(t) within 1e-9 of 1/2 is decided on the exact fraction. lifelines computes exp(Σ ln) and can get
-0.5000000000000001 where S(t) is exactly 1/2 (3 of 6 churned at t = 1), and then names the next t as the median.
+with both bounds 1 where S(t) = 1 (lifelines fills the undefined 0/0 with 1). The median lifetime is the
+first t with S(t) ≤ 0.5 (None when never reached; lifelines reports inf), and its interval is the same rule
+applied to the lower and to the upper bound curve (lifelines'
+``median_survival_times(kmf.confidence_interval_)``).
+
+The figures agree with lifelines to ~1e-15 (tested to 1e-9) with one deliberate difference: S(t) is a
+product of integer ratios, so a median at S(t) within 1e-9 of 1/2 is decided on the exact fraction.
+lifelines computes exp(Σ ln) and can get 0.5000000000000001 where S(t) is exactly 1/2 (3 of 6 churned at
+t = 1), and then names the next t as the median.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ class KaplanMeier:
         return self.points[0].at_risk if self.points else 0
 
     def survival_by_period(self) -> tuple[float, ...]:
-        """S(t) for every whole t from 0 to the last duration (a step function: carried between event times)."""
+        """S(t) for every whole t from 0 to the last duration (a step function, carried between rows)."""
         if not self.points:
             return ()
         out: list[float] = []
@@ -71,12 +74,17 @@ class KaplanMeier:
         return tuple(out)
 
     def as_rows(self) -> list[dict]:
-        """The event table as plain dicts (for JSON): ``t, at_risk, churned, censored, survival, ci_lower, ci_upper``."""
+        """The event table as plain dicts: ``t, at_risk, churned, censored, survival, ci_lower, ci_upper``."""
         return [dict(vars(p)) for p in self.points]
+
+    def as_dict(self) -> dict:
+        """``survival`` (the rows), ``median_lifetime``, ``median_lifetime_ci``: the report's JSON."""
+        return {"survival": self.as_rows(), "median_lifetime": self.median_lifetime,
+                "median_lifetime_ci": list(self.median_lifetime_ci)}
 
 
 def tally(groups: Iterable[Group]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(times, churned, censored)`` arrays over the distinct durations (t = 0 always included, as lifelines does).
+    """``(times, churned, censored)`` over the distinct durations (t = 0 always included, as in lifelines).
 
     Raises ValueError on a negative or fractional duration or count."""
     churned: dict[int, int] = {}
@@ -96,7 +104,11 @@ def tally(groups: Iterable[Group]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _whole(value, name: str) -> int:
-    if isinstance(value, bool) or not float(value).is_integer() or value < 0:
+    try:
+        whole = not isinstance(value, bool) and float(value).is_integer() and value >= 0
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
         raise ValueError(f"a {name} must be a whole number ≥ 0, got {value!r}")
     return int(value)
 
@@ -108,22 +120,23 @@ def at_risk(churned: np.ndarray, censored: np.ndarray) -> np.ndarray:
 
 
 def kaplan_meier(groups: Iterable[Group], alpha: float = 0.05) -> KaplanMeier:
-    """The Kaplan–Meier estimate with its (1 − alpha) exponential Greenwood interval (formulas in the module doc)."""
+    """The Kaplan–Meier estimate with its (1 − alpha) exponential Greenwood interval (see the module doc)."""
     times, churned, censored = tally(groups)
     if times.size == 0:
         return KaplanMeier((), None, (None, None))
     n = at_risk(churned, censored)
     survival = np.cumprod((n - churned) / n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = churned / (n * (n - churned)).astype(float)
+        terms = churned / (n.astype(float) * (n - churned))
         greenwood = np.cumsum(np.where(np.isinf(terms), 0.0, terms))
         z = norm.ppf(1 - alpha / 2)
         v = np.log(survival)
         lower = np.exp(-np.exp(np.log(-v) - z * np.sqrt(greenwood) / v))
         upper = np.exp(-np.exp(np.log(-v) + z * np.sqrt(greenwood) / v))
     lower, upper = np.nan_to_num(lower, nan=1.0), np.nan_to_num(upper, nan=1.0)
+    columns = zip(times, n, churned, censored, survival, lower, upper, strict=True)
     points = tuple(SurvivalPoint(int(t), int(r), int(d), int(c), float(s), float(lo), float(hi))
-                   for t, r, d, c, s, lo, hi in zip(times, n, churned, censored, survival, lower, upper, strict=True))
+                   for t, r, d, c, s, lo, hi in columns)
     return KaplanMeier(points, _median(times, n, churned, survival),
                        (median_time(times, lower), median_time(times, upper)))
 

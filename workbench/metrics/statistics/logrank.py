@@ -6,7 +6,8 @@ n_t = Σ_j n_jt and d_t = Σ_j d_jt (Mantel 1966; Klein & Moeschberger 2003, §7
 
     E_jt = n_jt · d_t / n_t                                  (churn expected in j if all groups were alike)
     Z_j  = Σ_t (d_jt − E_jt)
-    V_jk = Σ_t n_jt (δ_jk n_t − n_kt) · d_t (n_t − d_t) / (n_t² (n_t − 1))   ((n_t − d_t)/(n_t − 1) := 1 at n_t = 1)
+    V_jk = Σ_t n_jt (δ_jk n_t − n_kt) · d_t (n_t − d_t) / (n_t² (n_t − 1))    ((n_t − d_t)/(n_t − 1) := 1
+                                                                              when n_t = 1)
     χ²   = Z' V⁻ Z over the first K − 1 groups,  df = K − 1,  p = P(χ²_df ≥ χ²)
 
 V⁻ is the Moore–Penrose pseudo-inverse, as in lifelines' ``multivariate_logrank_test`` (for two groups the

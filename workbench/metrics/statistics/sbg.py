@@ -1,45 +1,46 @@
 """The shifted-beta-geometric (sBG) retention model: fit, projection, expected lifetime, discounted lifetime.
 
-Fader & Hardie, "How to Project Customer Retention", Journal of Interactive Marketing 21(1), 2007. Each customer
-churns at the end of any period with their own probability θ, and θ varies across customers as Beta(α, β). The
-lifetime T ∈ {1, 2, …} is the first tenure at which the customer is no longer there (our durations: "alive at
-k" = alive in the k-th period after the cohort's, k = 0 being the first), so
+Fader & Hardie, "How to Project Customer Retention", Journal of Interactive Marketing 21(1), 2007. Each
+customer churns at the end of any period with their own probability θ, and θ varies across customers as
+Beta(α, β). The lifetime T ∈ {1, 2, …} is the first tenure at which the customer is no longer there (our
+durations: "alive at k" = alive in the k-th period after the cohort's, k = 0 being the first), so
 
     P(T = t) = B(α + 1, β + t − 1) / B(α, β)             (t ≥ 1)
     S(t)     = P(T > t) = B(α, β + t) / B(α, β)           (S(0) = 1)
 
-(the paper's recursions P(T = 1) = α/(α + β), P(T = t) = (β + t − 2)/(α + β + t − 1) · P(T = t − 1) are the same
-numbers). Fitted by maximum likelihood to grouped durations ``(duration, churned?, customers)``, one cohort or
-several of different ages (each contributes what it has seen):
+(the same numbers as the paper's recursions P(T = 1) = α/(α + β) and
+P(T = t) = (β + t − 2)/(α + β + t − 1) · P(T = t − 1)). Fitted by maximum likelihood to grouped durations
+``(duration, churned?, customers)``, one cohort or several of different ages (each contributes what it saw):
 
     LL(α, β) = Σ_churned n · ln P(T = t) + Σ_censored n · ln S(c)
 
-maximised over (ln α, ln β) with scipy's L-BFGS-B and the analytic gradient (ψ = digamma). Churn at duration 0
-(gone before the first period began) is outside the model: such customers are left out and counted in
+maximised over (ln α, ln β) with scipy's L-BFGS-B and the analytic gradient (ψ = digamma). Churn at duration
+0 (gone before the first period began) is outside the model: such customers are left out and counted in
 ``excluded``. With no churn at all there is nothing to fit (ValueError). When the data show no heterogeneity
 (a constant churn rate) the maximum is at α, β → ∞ with a fixed ratio: the fit stops where the likelihood
 is flat or at 10⁶ (``at_bound``); the parameters are then large and arbitrary, but the curve is the right
 geometric one.
 
-Expected lifetime: E[T] = Σ_{t ≥ 0} S(t) = (α + β − 1)/(α − 1) when α > 1 (closed form), infinite when α ≤ 1 —
-common in practice (both of the paper's segments), so ``expected_lifetime`` is None then and
-``expected_lifetime_truncated`` = E[min(T, H)] = Σ_{t=0}^{H−1} S(t) over the projection horizon H is given as well.
+Expected lifetime: E[T] = Σ_{t ≥ 0} S(t) = (α + β − 1)/(α − 1) when α > 1 (closed form), infinite when
+α ≤ 1 — common in practice (both of the paper's segments), so ``expected_lifetime`` is None then, and
+``expected_lifetime_truncated`` = E[min(T, H)] = Σ_{t=0}^{H−1} S(t) over the projection horizon H is also
+given.
 
-Discounted lifetimes (Fader & Hardie, "Customer-Base Valuation in a Contractual Setting: The Perils of Ignoring
-Heterogeneity", Marketing Science 29(1), 2010), with d the discount rate per period and δ = 1/(1 + d):
+Discounted lifetimes (Fader & Hardie, "Customer-Base Valuation in a Contractual Setting: The Perils of
+Ignoring Heterogeneity", Marketing Science 29(1), 2010), with d the discount rate per period, δ = 1/(1 + d):
 
-    DEL(d)     = Σ_{t ≥ 0} δ^t S(t) = ₂F₁(1, β; α + β; δ)                    (a new customer, first period undiscounted)
+    DEL(d)     = Σ_{t ≥ 0} δ^t S(t) = ₂F₁(1, β; α + β; δ)
     DERL(d, a) = Σ_{j ≥ 0} δ^j S(a + 1 + j) / S(a)
-               = (β + a)/(α + β + a) · ₂F₁(1, β + a + 1; α + β + a + 1; δ)     (a customer alive at tenure a, just
-                                                                              before their next renewal; the paper's
-                                                                              n = a + 1 periods as a customer)
+               = (β + a)/(α + β + a) · ₂F₁(1, β + a + 1; α + β + a + 1; δ)
 
-so the expected CLTV of a new customer is (margin per period) × DEL(d), and of an existing one paid-up through
-tenure a, (margin per period) × DERL(d, a). d is per period of the triangle (10% a year is 1.1^(1/12) − 1 a month).
+DEL is for a new customer (first period undiscounted); DERL for a customer alive at tenure a, just before
+their next renewal (the paper's n = a + 1 periods as a customer). So the expected CLTV of a new customer is
+(margin per period) × DEL(d), and of one paid up through tenure a, (margin per period) × DERL(d, a). d is per
+period of the triangle (10% a year is 1.1^(1/12) − 1 a month).
 
 Holdout: the model is fitted again with the last h observed periods hidden (churn and censoring beyond T − h
-become censoring at T − h) and its S(t) compared with the Kaplan–Meier survival of all the data on those periods
-(for one cohort that is simply the share still there).
+become censoring at T − h) and its S(t) compared with the Kaplan–Meier survival of all the data on those
+periods (for one cohort, simply the share still there).
 """
 
 from __future__ import annotations
@@ -135,18 +136,20 @@ def discounted_expected_lifetime(alpha: float, beta: float, discount: float) -> 
 
 
 def discounted_expected_residual_lifetime(alpha: float, beta: float, discount: float, alive_at: int) -> float:
-    """DERL(d, a) = (β + a)/(α + β + a) · ₂F₁(1, β + a + 1; α + β + a + 1; 1/(1 + d)) for a customer alive at a."""
+    """DERL(d, a) = (β + a)/(α + β + a) · ₂F₁(1, β + a + 1; α + β + a + 1; 1/(1 + d)), alive at tenure a."""
     if discount <= 0:
         raise ValueError(f"the discount rate must be above 0, got {discount}")
     a = alive_at
-    return float((beta + a) / (alpha + beta + a) * hyp2f1(1.0, beta + a + 1, alpha + beta + a + 1, 1 / (1 + discount)))
+    renews = (beta + a) / (alpha + beta + a)
+    return float(renews * hyp2f1(1.0, beta + a + 1, alpha + beta + a + 1, 1 / (1 + discount)))
 
 
 def groups_from_survivors(alive: Sequence[int]) -> list[Group]:
     """One cohort's customers alive at t = 0..T → churned at each t ≥ 1, and the survivors censored at T."""
     if any(b > a for a, b in zip(alive, alive[1:], strict=False)) or (alive and alive[-1] < 0):
         raise ValueError(f"customers alive must not grow with tenure: {list(alive)}")
-    out: list[Group] = [(t, True, a - b) for t, (a, b) in enumerate(zip(alive, alive[1:], strict=False), start=1)]
+    pairs = zip(alive, alive[1:], strict=False)
+    out: list[Group] = [(t, True, a - b) for t, (a, b) in enumerate(pairs, start=1)]
     return out + [(len(alive) - 1, False, alive[-1])] if alive else out
 
 
@@ -167,7 +170,8 @@ class _Data:
         t, d, c_t, c = self.t, self.d, self.c_t, self.c
         ll = d @ (betaln(a + 1, b + t - 1) - betaln(a, b)) + c @ (betaln(a, b + c_t) - betaln(a, b))
         psi_ab = digamma(a + b)
-        g_a = d @ (digamma(a + 1) - digamma(a + b + t) - digamma(a) + psi_ab) + c @ (psi_ab - digamma(a + b + c_t))
+        g_a = (d @ (digamma(a + 1) - digamma(a + b + t) - digamma(a) + psi_ab)
+               + c @ (psi_ab - digamma(a + b + c_t)))
         g_b = (d @ (digamma(b + t - 1) - digamma(a + b + t) - digamma(b) + psi_ab)
                + c @ (digamma(b + c_t) - digamma(a + b + c_t) - digamma(b) + psi_ab))
         return -float(ll), -np.array([g_a * a, g_b * b])
@@ -179,7 +183,7 @@ def _maximise(data: _Data) -> tuple[float, float, float, bool]:
     best = None
     for start in ((0.0, 0.0), (-1.0, 1.0), (1.0, 2.0)):
         res = minimize(data.negative_ll, np.array(start), jac=True, method="L-BFGS-B",
-                       bounds=[LOG_BOUNDS, LOG_BOUNDS], options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+                       bounds=[LOG_BOUNDS] * 2, options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
         if best is None or res.fun < best.fun:
             best = res
     at_bound = bool(np.any(np.isclose(best.x, LOG_BOUNDS[0]) | np.isclose(best.x, LOG_BOUNDS[1])))
@@ -195,8 +199,8 @@ def fit_sbg(groups: Iterable[Group], horizon: int | None = None, holdout: int | 
     """Fit the sBG model to grouped durations.
 
     ``horizon``: last t of the projection (default: twice the longest observed duration, at least 12 more).
-    ``holdout``: periods hidden for the holdout check (default: a quarter of the observed periods when there are
-    at least 4; 0 for none)."""
+    ``holdout``: periods hidden for the holdout check (default: a quarter of the observed periods when
+    there are at least 4; 0 for none)."""
     groups = list(groups)
     data = _Data(groups)
     alpha, beta, ll, at_bound = _maximise(data)
