@@ -16,7 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.io.excel import date_system
 from workbench.io.header import duplicate_columns
+from workbench.io.parquet import offset_time_zones, offset_zone_problem
 from workbench.io.problems import Problem, Severity
 from workbench.io.ragged import ragged_problem
 
@@ -70,6 +72,7 @@ class RawTable:
     frame: pl.LazyFrame
     problems: tuple[Problem, ...] = ()  # found in the header while reading (a name written twice)
     separator: str | None = None  # CSV/TSV field separator, guessed once from the header line
+    date_system: int | None = None  # Excel's 1900 or 1904 date system (numbers in a time column are serials)
 
 
 def expand_paths(specs: list[str]) -> tuple[list[str], list[Problem]]:
@@ -271,6 +274,8 @@ def _guess_separator(path: str) -> str:
 def read_raw(path: str) -> RawTable:
     """Detect the format and scan the file; raise :class:`InputError` when that is impossible."""
     fmt = detect_format(path)
+    if fmt == "parquet" and (zones := offset_time_zones(path)):
+        raise InputError(offset_zone_problem(path, zones))
     try:
         separator = csv_separator(path, fmt) if fmt in ("csv", "tsv") else None
         frame = scan(path, fmt, separator=separator)
@@ -282,7 +287,8 @@ def read_raw(path: str) -> RawTable:
     problems = duplicate_columns(path, fmt, names, separator)
     if fmt == "excel":
         problems = [*problems, *other_sheets(path)]
-    return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems), separator=separator)
+    return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems), separator=separator,
+                    date_system=date_system(path) if fmt == "excel" else None)
 
 
 def other_sheets(path: str) -> list[Problem]:

@@ -22,8 +22,10 @@ import polars as pl
 
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
 from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_paths, read_raw, scan_ragged
-from workbench.io.parse import as_text, choose_fast_format, parse_number, parse_time
+from workbench.io.lines import with_lines
+from workbench.io.parse import INTEGRAL_FLOAT, as_text, choose_fast_format, id_text, parse_number, parse_time
 from workbench.io.problems import FileReport, Problem, Severity, exit_status
+from workbench.io.quotes import find_stray_quotes, is_quote_error, read_with_python_csv, stray_quote_problem
 from workbench.io.ragged import is_ragged_error
 from workbench.io.text import printable
 
@@ -100,7 +102,10 @@ def load(paths: list[str], options: LoadOptions | None = None,
     for number, path in enumerate(files):
         if progress:
             progress(f"reading {path}", number / max(len(files), 1))
-        report, frame = load_file(path, options)
+        try:
+            report, frame = load_file(path, options)
+        except pl.exceptions.PanicException as exc:  # a BaseException: `except Exception` lets it through
+            report, frame = FileReport(path=path, problems=[_panic_problem(path, exc)]), None
         result.reports.append(report)
         if frame is not None and report.kind:
             frames.setdefault(report.kind, []).append(frame)
@@ -111,6 +116,15 @@ def load(paths: list[str], options: LoadOptions | None = None,
     if progress:
         progress("done", 1.0)
     return result
+
+
+def _panic_problem(path: str, exc: BaseException) -> Problem:
+    """A polars panic on one file, said in one line; the other files are still read."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return Problem(
+        "reader_crashed", Severity.ERROR, path, f"polars crashed while reading this file ({printable(text, 160)})",
+        "check that the file is complete; if it is, save it again in another format (CSV, or Parquet written "
+        "by another tool)")
 
 
 def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame | None]:
@@ -132,7 +146,7 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     report.columns = dict(cmap.roles)
     report.problems.extend(cmap.warnings)
     try:
-        parsed = _read_rows(raw, schema, cmap, options, report)
+        parsed, frame = _read_rows(raw, schema, cmap, options, report)
     except Exception as exc:  # a malformed body (unclosed quote, bad UTF-8 in a binary column, ...)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         report.problems.append(Problem(
@@ -144,7 +158,10 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
         report.problems.append(Problem("no_rows", Severity.ERROR, path, "the file has a header but no rows",
                                        "export the data again; there is nothing to analyse"))
         return report, None
+    found = len(report.problems)
     keep = _check(parsed, cmap, options, report)
+    if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
+        report.problems[found:] = with_lines(report.problems[found:], frame, list(schema.names()))
     clean = parsed.filter(keep)
     if "__score_f" in clean.columns:  # checked above: whole numbers 0-10 only
         clean = clean.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
@@ -166,22 +183,38 @@ FAST_SAMPLE = 2_000
 
 
 def _read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-               report: FileReport) -> pl.DataFrame:
-    """Every row parsed; a CSV with lines longer than its header is read again without their extra fields
-    (and the report says which lines). Raises when the file still cannot be read."""
+               report: FileReport) -> tuple[pl.DataFrame, pl.LazyFrame]:
+    """Every row parsed, and the frame it was parsed from. A CSV with lines longer than its header is read
+    again without their extra fields, one with a quote inside a value is read again as Excel reads it (the
+    report says which lines, either way). Raises when the file still cannot be read."""
     try:
-        return _parse_rows(raw.frame, schema, cmap, options)
+        return _parse_rows(raw.frame, schema, cmap, options, raw.date_system), raw.frame
     except Exception as exc:
-        if raw.format not in ("csv", "tsv") or not is_ragged_error(exc):
+        if raw.format not in ("csv", "tsv"):
             raise
-    frame, problem = scan_ragged(raw, len(schema))
+        if is_ragged_error(exc):
+            frame, problem = scan_ragged(raw, len(schema))
+        elif is_quote_error(exc):
+            frame, problem = _read_stray_quotes(raw, list(schema.names()), exc)
+        else:
+            raise
     report.problems.append(problem)
-    return _parse_rows(frame, schema, cmap, options)
+    return _parse_rows(frame, schema, cmap, options, raw.date_system), frame
 
 
-def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions) -> pl.DataFrame:
+def _read_stray_quotes(raw: RawTable, names: list[str], exc: Exception) -> tuple[pl.LazyFrame, Problem]:
+    """The file read by Python's csv module when a quote inside a value is what stopped polars."""
+    separator = raw.separator or ","
+    first, text, count = find_stray_quotes(raw.path, separator)
+    if first is None:
+        raise exc
+    return read_with_python_csv(raw.path, separator, names), stray_quote_problem(raw.path, first, text, count)
+
+
+def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
+                date_system: int | None = None) -> pl.DataFrame:
     fast = _fast_formats(frame, schema, cmap, options.tz)
-    parsed = _parse(frame, schema, cmap, options, fast).collect(engine="streaming")
+    parsed = _parse(frame, schema, cmap, options, fast, date_system).collect(engine="streaming")
     return _reparse_times(parsed, fast, options.tz)
 
 
@@ -214,7 +247,7 @@ def _reparse_times(parsed: pl.DataFrame, fast: dict[str, tuple[str, str]], tz: s
 
 
 def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-           fast: dict[str, tuple[str, str]] | None = None) -> pl.LazyFrame:
+           fast: dict[str, tuple[str, str]] | None = None, date_system: int | None = None) -> pl.LazyFrame:
     """Canonical typed columns plus ``__raw_<role>`` copies, so checks can tell 'missing' from 'unreadable'."""
     roles = cmap.roles
     source_cols = list(schema.names())
@@ -224,9 +257,10 @@ def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: Loa
         dtype = schema[col]
         raw_exprs.append(as_text(col, dtype).alias(f"__raw_{role}"))
         if role == "id":
-            exprs.append(as_text(col, dtype).alias("customer_id"))
+            exprs.append(id_text(col, dtype).alias("customer_id"))
         elif role in ("time", "start", "end"):
-            exprs.append(parse_time(col, dtype, options.tz, (fast or {}).get(role)).alias(TIME_COLUMNS[role]))
+            exprs.append(parse_time(col, dtype, options.tz, (fast or {}).get(role), date_system)
+                         .alias(TIME_COLUMNS[role]))
         elif role == "score":
             exprs.append(parse_number(col, dtype).alias("__score_f"))
         elif role == "revenue":
@@ -264,6 +298,16 @@ def _checks(cmap: ColumnMap, options: LoadOptions, now: datetime) -> list[_Check
         "not_utf8", "id", pl.col("customer_id").str.contains("\ufffd", literal=True), Severity.NOTE,
         "{n} ids hold bytes that are not UTF-8 text (first: {example}); they are kept with those bytes replaced "
         "by \ufffd, so ids that differ only there merge", "save the file as UTF-8 (in Excel: 'CSV UTF-8')"))
+    checks.append(_Check(
+        "float_ids", "id", pl.col("__raw_id").str.contains(INTEGRAL_FLOAT), Severity.NOTE,
+        "{n} ids are whole numbers written with a decimal point (first: {example}); they are read without it, "
+        "so '1.0' and '1' are the same customer", "nothing to do; write ids without '.0' to avoid this note"))
+    for role in ("id", "segment", "comment"):
+        if role in roles:
+            checks.append(_Check(
+                "nul_byte", role, pl.col(f"__raw_{role}").str.contains("\x00", literal=True), Severity.WARNING,
+                "{n} values hold a NUL byte, which text never does (first: {example}); those rows are dropped",
+                "the file is probably damaged there (an interrupted copy or save): export it again"))
     time_roles = [("time", "ts")] if cmap.kind in ("events", "nps") else [("start", "start")]
     for role, name in time_roles:
         checks += [
