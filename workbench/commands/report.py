@@ -23,6 +23,7 @@ from workbench.cli_options import analysis_options, data_options
 from workbench.commands.problems_output import print_reports
 from workbench.io import LoadOptions, load
 from workbench.metrics import AnalysisOptions, Report, analyze
+from workbench.resources import sample_paths
 
 FORMATS = ("table", "csv", "markdown", "json")
 # Tables and Markdown are for reading: long histories (daily periods) are cut to the latest cohorts and periods,
@@ -359,7 +360,7 @@ def _print_chart(rep: Report, datasets: dict, name: str, width: int | None, heig
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)
 @data_options
 @analysis_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
@@ -377,7 +378,7 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable
     Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
     """
 
-    result = load(list(paths), load_options)
+    result = load(list(paths) or sample_paths(), load_options)  # no PATH: the bundled sample, as the app
     err = sys.stderr
     if result.exit_status or any(r.problems for r in result.reports):
         print_reports([r for r in result.reports if r.problems or not r.kind], out=err)
