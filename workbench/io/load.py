@@ -21,9 +21,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import polars as pl
 
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
+from workbench.io.content import read_sample
+from workbench.io.derive import derive_revenue
 from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_paths, read_raw, scan_ragged
 from workbench.io.lines import with_lines
-from workbench.io.parse import INTEGRAL_FLOAT, as_text, choose_fast_format, id_text, parse_number, parse_time
+from workbench.io.parse import (
+    INTEGRAL_FLOAT,
+    as_text,
+    choose_fast_format,
+    id_text,
+    parse_number,
+    parse_time,
+    settle_day_month,
+)
 from workbench.io.problems import FileReport, Problem, Severity, exit_status
 from workbench.io.quotes import find_stray_quotes, is_quote_error, read_with_python_csv, stray_quote_problem
 from workbench.io.ragged import is_ragged_error
@@ -135,7 +145,9 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
         report.format = FORMAT_NAMES[raw.format]
         report.problems.extend(raw.problems)
         schema = raw.frame.collect_schema()
-        cmap = map_columns(path, list(schema.names()), options.kind, options.overrides())
+        sample = read_sample(raw.frame, raw.date_system)
+        cmap = map_columns(path, list(schema.names()), options.kind, options.overrides(), sample)
+        cmap.warnings += derive_revenue(path, list(schema.names()), schema, raw.frame, cmap, bool(options.revenue))
     except InputError as exc:
         report.problems.append(exc.problem)
         return report, None
@@ -145,6 +157,8 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     report.kind = cmap.kind
     report.columns = dict(cmap.roles)
     report.problems.extend(cmap.warnings)
+    if cmap.derived:  # made from other columns: text, like a CSV's
+        schema = pl.Schema({**schema, **dict.fromkeys(cmap.derived, pl.String)})
     try:
         parsed, frame = _read_rows(raw, schema, cmap, options, report)
     except Exception as exc:  # a malformed body (unclosed quote, bad UTF-8 in a binary column, ...)
@@ -161,7 +175,8 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     found = len(report.problems)
     keep = _check(parsed, cmap, options, report)
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
-        report.problems[found:] = with_lines(report.problems[found:], frame, list(schema.names()))
+        header = [c for c in schema.names() if c not in cmap.derived]
+        report.problems[found:] = with_lines(report.problems[found:], frame, header)
     clean = parsed.filter(keep)
     if "__score_f" in clean.columns:  # checked above: whole numbers 0-10 only
         clean = clean.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
@@ -192,10 +207,11 @@ def _read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadO
     except Exception as exc:
         if raw.format not in ("csv", "tsv"):
             raise
+        header = [c for c in schema.names() if c not in cmap.derived]
         if is_ragged_error(exc):
-            frame, problem = scan_ragged(raw, len(schema))
+            frame, problem = scan_ragged(raw, len(header))
         elif is_quote_error(exc):
-            frame, problem = _read_stray_quotes(raw, list(schema.names()), exc)
+            frame, problem = _read_stray_quotes(raw, header, exc)
         else:
             raise
     report.problems.append(problem)
@@ -213,6 +229,8 @@ def _read_stray_quotes(raw: RawTable, names: list[str], exc: Exception) -> tuple
 
 def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
                 date_system: int | None = None) -> pl.DataFrame:
+    for name, expr in cmap.derived.items():  # in order: one may be made from an earlier one
+        frame = frame.with_columns(expr.alias(name))
     fast = _fast_formats(frame, schema, cmap, options.tz)
     parsed = _parse(frame, schema, cmap, options, fast, date_system).collect(engine="streaming")
     return _reparse_times(parsed, fast, options.tz)
@@ -226,10 +244,10 @@ def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: s
     sample = frame.select([pl.col(c).drop_nulls().head(FAST_SAMPLE).implode().alias(r)
                            for r, c in text_cols.items()]).collect()
     chosen = {}
-    for role in text_cols:
+    for role, col in text_cols.items():
         fmt = choose_fast_format(sample[role].explode(), tz)
         if fmt is not None:
-            chosen[role] = fmt
+            chosen[role] = (settle_day_month(frame, col, fmt[0]), fmt[1])
     return chosen
 
 

@@ -22,6 +22,13 @@ NAIVE_FORMATS = [
     "%Y/%m/%d",
     "%Y/%m/%d %H:%M:%S",
     "%Y%m%d",
+    "%d %b %Y %H:%M:%S",  # 02 Oct 2023 17:44 (SurveyMonkey, Delighted): the month's name leaves no doubt
+    "%d %b %Y %H:%M",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%d.%m.%Y %H:%M:%S",  # the dotted form is day first wherever it is used
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
 ]
 
 
@@ -61,7 +68,46 @@ FAST_FORMATS: list[tuple[str, str]] = [
     ("%Y-%m-%d %H:%M:%S%.f%z", "aware"),
     ("%Y%m%d", "naive"),
     ("%Y/%m/%d", "naive"),
+    ("%Y/%m/%d %H:%M:%S", "naive"),
+    # with slashes, month first (US, Excel's CSV: 12/1/2009 7:45) or day first: `settle_day_month` decides
+    # from the whole column; these are never in the general expression, so a value that does not fit the
+    # column's order is reported, not read the other way round
+    ("%m/%d/%Y %H:%M", "naive"),
+    ("%m/%d/%Y %H:%M:%S", "naive"),
+    ("%m/%d/%Y %I:%M:%S %p", "naive"),
+    ("%m/%d/%Y %I:%M %p", "naive"),
+    ("%m/%d/%Y", "naive"),
+    ("%m/%d/%y %H:%M", "naive"),
+    ("%m/%d/%y", "naive"),
+    ("%d/%m/%Y %H:%M", "naive"),
+    ("%d/%m/%Y %H:%M:%S", "naive"),
+    ("%d/%m/%Y", "naive"),
+    ("%d/%m/%y", "naive"),
+    ("%d %b %Y %H:%M:%S", "naive"),
+    ("%d %b %Y %H:%M", "naive"),
+    ("%d %b %Y", "naive"),
+    ("%d.%m.%Y %H:%M:%S", "naive"),
+    ("%d.%m.%Y %H:%M", "naive"),
+    ("%d.%m.%Y", "naive"),
 ]
+
+
+def day_first(fmt: str) -> str:
+    """The day-first twin of a month-first format (``%m/%d/%Y`` -> ``%d/%m/%Y``)."""
+    return fmt.replace("%m/%d/", "%d/%m/", 1)
+
+
+def settle_day_month(frame: pl.LazyFrame, col: str, fmt: str) -> str:
+    """For a slash format chosen on a sample, month first unless some value of the whole column has a first
+    number above 12 and none a second one above 12: then the column is day first (31/01/2024)."""
+    if not fmt.startswith("%m/%d/"):
+        return fmt
+    parts = pl.col(col).str.strip_chars().str.extract_groups(r"^(\d{1,2})/(\d{1,2})/")
+    counts = frame.select(
+        (parts.struct.field("1").cast(pl.Int32, strict=False) > 12).sum().alias("first"),
+        (parts.struct.field("2").cast(pl.Int32, strict=False) > 12).sum().alias("second"),
+    ).collect().row(0)
+    return day_first(fmt) if counts[0] and not counts[1] else fmt
 
 
 def fast_time(expr: pl.Expr, fmt: str, how: str, tz: str) -> pl.Expr:
