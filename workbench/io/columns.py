@@ -23,17 +23,22 @@ ROLE_NAMES: dict[str, list[list[str]]] = {
     "id": [
         # the person: a customer, user or account, as the product or billing system knows them
         ["customer_id", "user_id", "person_id", "account_id", "member_id", "subscriber_id", "customerid", "userid",
-         "contact_id", "amplitude_id", "account_code", "msno", "cust", "customer_unique_id", "external_id"],
-        # a device or anonymous visitor: used only when no person id is there (or it is mostly empty)
-        ["distinct_id", "client_id", "anonymous_id", "device_id", "user_pseudo_id", "domain_userid",
-         "network_userid", "visitor_id", "cookie_id", "person_distinct_ids_0", "network_id"],
-        ["customer", "user", "respondent", "uid", "email", "email_address", "customer_email", "user_email"],
+         "contact_id", "amplitude_id", "account_code", "msno", "cust", "customer_unique_id", "external_id",
+         "end_user_id", "external_reference", "external_data_reference"],
+        # an analytics tool's anonymous or tracking id: used only when no person id is there (or it is mostly
+        # empty); then a device's
+        ["distinct_id", "anonymous_id", "user_pseudo_id", "domain_userid", "person_distinct_ids_0", "client_id",
+         "hotjar_user_id"],
+        ["device_id", "network_userid", "visitor_id", "cookie_id", "network_id"],
+        ["email", "email_address", "customer_email", "user_email", "recipient_email", "end_user_email"],
+        ["customer", "user", "person", "respondent", "uid"],
         ["respondent_id", "id"],
     ],
     "time": [
         ["timestamp", "event_time", "event_timestamp", "occurred_at", "ts", "time", "response_date",
          "responded_at", "responded", "submitted_at", "submit_date", "survey_date", "order_date", "purchase_date",
-         "transaction_date", "invoice_date", "order_purchase_timestamp", "derived_tstamp", "answered_at"],
+         "transaction_date", "invoice_date", "order_purchase_timestamp", "derived_tstamp", "answered_at",
+         "recorded_date", "date_submitted"],
         ["date", "datetime", "created_at", "created", "event_at", "event_date", "received_at", "sent_at",
          "collector_tstamp", "dvce_created_tstamp"],
         ["end_date", "start_date"],  # a survey's end is when it was answered (SurveyMonkey)
@@ -60,12 +65,13 @@ ROLE_NAMES: dict[str, list[list[str]]] = {
         ["price", "total", "value"],
     ],
     "comment": [["comment", "comments", "feedback", "verbatim", "reason", "text"]],
-    "segment": [["segment", "plan", "plan_name", "plan_code", "tier", "channel", "country", "region"]],
+    "segment": [["segment", "plan", "plan_name", "plan_code", "plan_id", "tier", "channel", "country", "region"]],
 }
 
 # second-tier score names and score columns named after the question must hold scores (see content.py)
 CONTENT_CHECKED_SCORE_TIER = 1
 QUESTION_WORDS = ("recommend", "likely")
+NOT_A_SCORE = re.compile(r"(group|category|segment|text|comment|reason|why)$")  # Qualtrics' Q1_NPS_GROUP
 
 # never the respondent or customer, whatever else the name says: one row, response, order or event each
 NOT_AN_ID = re.compile(
@@ -154,7 +160,8 @@ def _tiers(columns: list[str], role: str, sample: Sample | None) -> list[list[st
     if role == "score":
         tiers[CONTENT_CHECKED_SCORE_TIER] = [c for c in tiers[CONTENT_CHECKED_SCORE_TIER] if sample.holds_scores(c)]
         named = {c for tier in tiers for c in tier}
-        asked = [c for c in columns if c not in named and any(w in normalise(c) for w in QUESTION_WORDS)
+        asked = [c for c in columns if c not in named and not NOT_A_SCORE.search(normalise(c))
+                 and any(w in normalise(f"{c} {sample.labels.get(c, '')}") for w in QUESTION_WORDS)
                  and sample.holds_scores(c)]
         return [*tiers, asked]
     if role == "id":
@@ -184,10 +191,15 @@ def _settle(role: str, found: list[str], kind: str, sample: Sample | None) -> li
 
 
 def guess_kind(columns: list[str], sample: Sample | None = None) -> str:
-    has = {role: bool(_candidates(columns, role, sample)[0]) for role in ("time", "start", "end", "score")}
-    if has["score"]:
+    """nps with a score; subscriptions with an end, or a start (not also a time name, as ``created_at`` is)
+    and no clear event time; else events. A weak time name (``date``, a nested ``last_payment.date``) does
+    not make a table with a ``signup_date`` an event log."""
+    found = {role: _tiers(columns, role, sample) for role in ("time", "start", "end", "score")}
+    if any(found["score"]):
         return "nps"
-    if has["end"] or (has["start"] and not has["time"]):
+    times = {c for tier in found["time"] for c in tier}
+    start_only = [c for tier in found["start"] for c in tier if c not in times]
+    if any(found["end"]) or (start_only and not found["time"][0]):
         return "subscriptions"
     return "events"
 
@@ -209,7 +221,7 @@ def _kind_from_overrides(columns: list[str], overrides: dict[str, str | None],
 def _alternatives(columns: list[str], role: str, chosen: str, sample: Sample | None) -> list[str]:
     """Other columns that could play the role (a device id beside the person id, a cancellation date beside
     the end): named in a note so the analyst sees the choice. Generic names (``id``) are not offered."""
-    tiers = _by_name(columns, role)[:2] if role == "id" else _tiers(columns, role, sample)
+    tiers = _by_name(columns, role)[:3] if role == "id" else _tiers(columns, role, sample)
     return [c for tier in tiers for c in tier if c != chosen]
 
 

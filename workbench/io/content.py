@@ -9,7 +9,7 @@ choose among columns whose names already make them candidates, or to find a scor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -24,6 +24,7 @@ class Sample:
 
     frame: pl.DataFrame
     date_system: int | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # column -> question text (Qualtrics' second row)
 
     def _values(self, col: str) -> pl.Series:
         return self.frame.get_column(col).drop_nulls()
@@ -61,9 +62,10 @@ class Sample:
         return bool(((numbers >= 0) & (numbers <= 10) & (numbers == numbers.round(0))).all())
 
 
-def read_sample(frame: pl.LazyFrame, date_system: int | None = None) -> Sample | None:
+def read_sample(frame: pl.LazyFrame, date_system: int | None = None,
+                labels: dict[str, str] | None = None) -> Sample | None:
     """The first rows of a scanned file, or None when even those cannot be read (the full read reports why)."""
     try:
-        return Sample(frame.head(SAMPLE_ROWS).collect(), date_system)
+        return Sample(frame.head(SAMPLE_ROWS).collect(), date_system, labels or {})
     except Exception:  # noqa: BLE001 - a malformed body is reported by the full read, with its fallbacks
         return None

@@ -14,22 +14,24 @@ import polars as pl
 from workbench.io.problems import Problem
 
 
-def row_lines(frame: pl.LazyFrame, header: list[str], rows: list[int]) -> dict[int, int]:
-    """For each 1-based data row of ``rows``, the 1-based line of the file where it starts."""
+def row_lines(frame: pl.LazyFrame, header: list[str], rows: list[int], lines_before: int = 1) -> dict[int, int]:
+    """For each 1-based data row of ``rows``, the 1-based line of the file where it starts.
+    ``lines_before``: the lines above the first row (the header, a ``sep=`` line, extra header rows)."""
     last = max(rows)
     breaks = pl.sum_horizontal([pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in header])
     before = (frame.head(last).select(breaks.alias("n")).with_row_index("row", offset=1)
               .select("row", pl.col("n").cum_sum().shift(1, fill_value=0).alias("before"))
               .filter(pl.col("row").is_in(rows)).collect())
     header_breaks = sum(name.count("\n") for name in header)
-    return {row: 1 + header_breaks + row + extra for row, extra in before.iter_rows()}
+    return {row: lines_before + header_breaks + row + extra for row, extra in before.iter_rows()}
 
 
-def with_lines(problems: list[Problem], frame: pl.LazyFrame, header: list[str]) -> list[Problem]:
+def with_lines(problems: list[Problem], frame: pl.LazyFrame, header: list[str],
+               lines_before: int = 1) -> list[Problem]:
     """``problems`` with ``line`` set where the row's line is not simply row + 1."""
     rows = sorted({p.row for p in problems if p.row is not None and p.line is None})
     if not rows:
         return problems
-    lines = row_lines(frame, header, rows)
+    lines = row_lines(frame, header, rows, lines_before)
     return [dataclasses.replace(p, line=lines[p.row]) if p.row in lines and p.line is None
             and lines[p.row] != p.row + 1 else p for p in problems]

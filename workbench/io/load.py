@@ -145,7 +145,7 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
         report.format = FORMAT_NAMES[raw.format]
         report.problems.extend(raw.problems)
         schema = raw.frame.collect_schema()
-        sample = read_sample(raw.frame, raw.date_system)
+        sample = read_sample(raw.frame, raw.date_system, raw.layout.labels if raw.layout else None)
         cmap = map_columns(path, list(schema.names()), options.kind, options.overrides(), sample)
         cmap.warnings += derive_revenue(path, list(schema.names()), schema, raw.frame, cmap, bool(options.revenue))
     except InputError as exc:
@@ -176,7 +176,8 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     keep = _check(parsed, cmap, options, report)
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
         header = [c for c in schema.names() if c not in cmap.derived]
-        report.problems[found:] = with_lines(report.problems[found:], frame, header)
+        before = raw.layout.lines_before_rows if raw.layout else 1
+        report.problems[found:] = with_lines(report.problems[found:], frame, header, before)
     clean = parsed.filter(keep)
     if "__score_f" in clean.columns:  # checked above: whole numbers 0-10 only
         clean = clean.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
@@ -221,10 +222,13 @@ def _read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadO
 def _read_stray_quotes(raw: RawTable, names: list[str], exc: Exception) -> tuple[pl.LazyFrame, Problem]:
     """The file read by Python's csv module when a quote inside a value is what stopped polars."""
     separator = raw.separator or ","
-    first, text, count = find_stray_quotes(raw.path, separator)
+    source = raw.layout.source if raw.layout else raw.path
+    first, text, count = find_stray_quotes(source, separator)
     if first is None:
         raise exc
-    return read_with_python_csv(raw.path, separator, names), stray_quote_problem(raw.path, first, text, count)
+    skip = raw.layout.lines_before_rows if raw.layout else 1
+    return (read_with_python_csv(source, separator, names, skip),
+            stray_quote_problem(raw.path, first, text, count))
 
 
 def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import re
 
 import polars as pl
@@ -34,7 +35,7 @@ def _stray(separator: str) -> str:
     return other + '"' + other
 
 
-def find_stray_quotes(path: str, separator: str) -> tuple[int | None, str, int]:
+def find_stray_quotes(path: str | bytes, separator: str) -> tuple[int | None, str, int]:
     """The first line (1-based, the header is line 1) with a quote inside a value, that line, and how many
     lines have one."""
     lines = pl.scan_csv(path, has_header=False, separator=_NO_SEPARATOR, quote_char=None,
@@ -47,17 +48,24 @@ def find_stray_quotes(path: str, separator: str) -> tuple[int | None, str, int]:
     return hits["first"], hits["text"] or "", hits["count"]
 
 
-def read_with_python_csv(path: str, separator: str, names: list[str]) -> pl.LazyFrame:
-    """Every row as text under ``names`` (the header polars read), empty values as null like polars' reader;
-    rows shorter than the header are padded, longer ones cut."""
-    with open(path, "rb") as raw:
+def _open_text(source: str | bytes):
+    if isinstance(source, bytes):
+        return io.TextIOWrapper(io.BytesIO(source), encoding="utf-8-sig", errors="replace", newline="")
+    with open(source, "rb") as raw:
         compressed = raw.read(2) == b"\x1f\x8b"
     opener = gzip.open if compressed else open
+    return opener(source, "rt", encoding="utf-8-sig", errors="replace", newline="")
+
+
+def read_with_python_csv(source: str | bytes, separator: str, names: list[str], skip: int = 1) -> pl.LazyFrame:
+    """Every row as text under ``names`` (the header polars read), empty values as null like polars' reader;
+    rows shorter than the header are padded, longer ones cut. ``skip``: the rows above the first data row."""
     width = len(names)
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a long comment is not an error
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
+    with _open_text(source) as fh:
         reader = csv.reader(fh, delimiter=separator)
-        next(reader, None)  # the header, already read by polars
+        for _ in range(skip):  # the header (and what surrounds it), already read by polars
+            next(reader, None)
         rows = [(row + [""] * width)[:width] for row in reader]
     frame = pl.DataFrame(rows, schema={name: pl.String for name in names}, orient="row")
     return frame.lazy().with_columns(pl.when(pl.all() != "").then(pl.all()).name.keep())
