@@ -29,8 +29,8 @@ ROLE_NAMES: dict[str, list[list[str]]] = {
         # empty); then a device's
         ["distinct_id", "anonymous_id", "user_pseudo_id", "domain_userid", "person_distinct_ids_0", "client_id",
          "hotjar_user_id"],
-        ["device_id", "network_userid", "visitor_id", "cookie_id", "network_id"],
         ["email", "email_address", "customer_email", "user_email", "recipient_email", "end_user_email"],
+        ["device_id", "network_userid", "visitor_id", "cookie_id", "network_id"],
         ["customer", "user", "person", "respondent", "uid"],
         ["respondent_id", "id"],
     ],
@@ -41,7 +41,8 @@ ROLE_NAMES: dict[str, list[list[str]]] = {
          "recorded_date", "date_submitted"],
         ["date", "datetime", "created_at", "created", "event_at", "event_date", "received_at", "sent_at",
          "collector_tstamp", "dvce_created_tstamp"],
-        ["end_date", "start_date"],  # a survey's end is when it was answered (SurveyMonkey)
+        ["end_date"],  # a survey's end is when it was answered (SurveyMonkey); its start is when it was opened
+        ["start_date"],
     ],
     "start": [
         ["start_date", "start", "started_at", "start_at", "start_time", "subscription_start", "subscribed_at",
@@ -61,8 +62,8 @@ ROLE_NAMES: dict[str, list[list[str]]] = {
     ],
     "revenue": [
         ["revenue", "mrr", "amount", "order_value", "sales", "monthly_revenue", "actual_amount_paid", "amount_paid",
-         "purchase_revenue", "purchase_revenue_in_usd", "payment_value", "total_amount"],
-        ["price", "total", "value"],
+         "purchase_revenue", "payment_value", "total_amount"],
+        ["price", "total", "value", "purchase_revenue_in_usd"],
     ],
     "comment": [["comment", "comments", "feedback", "verbatim", "reason", "text"]],
     "segment": [["segment", "plan", "plan_name", "plan_code", "plan_id", "tier", "channel", "country", "region"]],
@@ -77,6 +78,11 @@ NOT_A_SCORE = re.compile(r"(group|category|segment|text|comment|reason|why)$")  
 NOT_AN_ID = re.compile(
     r"(^|_)(response|row|event|insert|message|order|invoice|transaction|submission|session|record|line|item|"
     r"product|subscription|plan|collector|survey|payment)_?(id|no|number|uuid|token|code)$|^(uuid|token|_)$")
+
+# objects whose fields are a record's own fields, in the exports' nested JSON and dotted CSV headers
+CONTAINERS = {"properties", "event_properties", "user_properties", "person", "person_properties", "traits",
+              "context", "ecommerce", "geo", "device", "subscriptions", "subscription", "customers", "customer",
+              "data", "attributes", "fields", "record"}
 
 # a unit written after a name (Stripe: "Created (UTC)") does not change what the column is
 _UNIT_SUFFIX = re.compile(r"_(utc|gmt|z)$")
@@ -102,12 +108,15 @@ def normalise(name: str) -> str:
 
 def name_keys(name: str) -> set[str]:
     """The names a column answers to: its normalised name, without a unit suffix (``Created (UTC)`` is
-    ``created``), and its last dotted part (``properties.time`` from nested JSON is ``time``)."""
+    ``created``), and its last dotted part when the part before is a container of fields (``properties.time``
+    from nested JSON is ``time``; ``last_payment.amount`` is not an amount of revenue)."""
     full = normalise(name)
     keys = {full, _UNIT_SUFFIX.sub("", full)}
     if "." in name:
-        last = normalise(name.rsplit(".", 1)[1])
-        keys |= {last, _UNIT_SUFFIX.sub("", last)}
+        parts = name.rsplit(".", 2)
+        if normalise(parts[-2]) in CONTAINERS:
+            last = normalise(parts[-1])
+            keys |= {last, _UNIT_SUFFIX.sub("", last)}
     return keys - {""}
 
 
@@ -221,7 +230,7 @@ def _kind_from_overrides(columns: list[str], overrides: dict[str, str | None],
 def _alternatives(columns: list[str], role: str, chosen: str, sample: Sample | None) -> list[str]:
     """Other columns that could play the role (a device id beside the person id, a cancellation date beside
     the end): named in a note so the analyst sees the choice. Generic names (``id``) are not offered."""
-    tiers = _by_name(columns, role)[:3] if role == "id" else _tiers(columns, role, sample)
+    tiers = _by_name(columns, role)[:4] if role == "id" else _tiers(columns, role, sample)
     return [c for tier in tiers for c in tier if c != chosen]
 
 

@@ -56,12 +56,17 @@ def _head(path: str) -> bytes:
 
 
 def _first_line_is_a_record(head: bytes) -> bool:
-    """JSON lines: the first line is a whole object. A pretty-printed or wrapping object is not."""
-    line = head.split(b"\n", 1)[0]
+    """JSON lines: the first line is a whole object. A pretty-printed object is not; nor is an object alone
+    on its line that holds a list of objects (an API response saved as it came: the records are inside)."""
+    line, _, rest = head.partition(b"\n")
     try:
-        return isinstance(json.loads(line), dict)
+        first = json.loads(line)
     except ValueError:
         return False
+    if not isinstance(first, dict):
+        return False
+    wraps = any(isinstance(v, list) and v and all(isinstance(x, dict) for x in v) for v in first.values())
+    return not (wraps and not rest.strip())
 
 
 def _wrapped(data: bytes) -> pl.LazyFrame:

@@ -21,7 +21,16 @@ def header_index(path: str) -> int:
         return 0
     filled = top.select(pl.sum_horizontal(pl.all().is_not_null().cast(pl.Int32))).to_series()
     widest = filled.max()
-    return int((filled == widest).arg_true()[0]) if widest and widest > 1 else 0
+    found = int((filled == widest).arg_true()[0]) if widest and widest > 1 else 0
+    if found == 0:
+        return 0
+    # rows read without a header leave out empty rows, which the sheet's row numbers count: look from there
+    names = [str(v) for v in top.row(found) if v is not None]
+    for row in range(found, found + LOOK_AT):
+        head = pl.read_excel(path, engine="calamine", read_options={"header_row": row, "n_rows": 1})
+        if [c for c in head.columns if not c.startswith("__UNNAMED__")] == names:
+            return row
+    return 0
 
 
 def read_sheet(path: str) -> pl.LazyFrame:
