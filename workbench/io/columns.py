@@ -163,7 +163,8 @@ def _tiers(columns: list[str], role: str, sample: Sample | None) -> list[list[st
     tiers = _by_name(columns, role)
     if sample is None:
         return tiers
-    if role in ("time", "start", "end"):
+    choice = sum(map(len, tiers)) > 1  # with one candidate or none, the content has nothing to decide
+    if role in ("time", "start", "end") and choice:
         parsing = [[c for c in tier if sample.parses_as_time(c)] for tier in tiers]
         return parsing if any(parsing) else tiers  # none parses: the name decides, and the checks say why
     if role == "score":
@@ -173,7 +174,7 @@ def _tiers(columns: list[str], role: str, sample: Sample | None) -> list[list[st
                  and any(w in normalise(f"{c} {sample.labels.get(c, '')}") for w in QUESTION_WORDS)
                  and sample.holds_scores(c)]
         return [*tiers, asked]
-    if role == "id":
+    if role == "id" and choice:
         # an id empty in most rows (a user id before sign-in) gives way to one that is filled in
         filled = [[c for c in tier if sample.filled(c) >= 0.5] for tier in tiers]
         return filled if any(filled) else tiers

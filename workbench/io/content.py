@@ -9,8 +9,6 @@ choose among columns whose names already make them candidates, or to find a scor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import polars as pl
 
 from workbench.io.parse import choose_fast_format, parse_number, parse_time
@@ -18,18 +16,52 @@ from workbench.io.parse import choose_fast_format, parse_number, parse_time
 SAMPLE_ROWS = 1_000
 
 
-@dataclass(frozen=True)
 class Sample:
-    """The first rows of a file, as read (text stays text), and the Excel date system when a workbook."""
+    """The first rows of a file, as read (text stays text), and the Excel date system when a workbook.
 
-    frame: pl.DataFrame
-    date_system: int | None = None
-    labels: dict[str, str] = field(default_factory=dict)  # column -> question text (Qualtrics' second row)
+    The rows are read when first asked about (a file whose names leave no choice never reads them), and each
+    answer is kept, as detection asks the same question for several roles.
+    """
+
+    def __init__(self, frame: pl.LazyFrame | pl.DataFrame, date_system: int | None = None,
+                 labels: dict[str, str] | None = None):
+        self._source = frame
+        self._rows: pl.DataFrame | None = frame if isinstance(frame, pl.DataFrame) else None
+        self.date_system = date_system
+        self.labels = labels or {}
+        self._answers: dict[tuple[str, str], object] = {}
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        if self._rows is None:
+            try:
+                self._rows = self._source.head(SAMPLE_ROWS).collect()
+            except Exception:  # noqa: BLE001 - a malformed body is reported by the full read, with its fallbacks
+                self._rows = pl.DataFrame(schema=self._source.collect_schema())
+        return self._rows
+
+    def _cached(self, question: str, col: str, answer):
+        key = (question, col)
+        if key not in self._answers:
+            self._answers[key] = answer(col)
+        return self._answers[key]
+
+    def filled(self, col: str) -> float:
+        return self._cached("filled", col, self._filled)
+
+    def repeats(self, col: str) -> bool:
+        return self._cached("repeats", col, self._repeats)
+
+    def parses_as_time(self, col: str) -> bool:
+        return self._cached("parses_as_time", col, self._parses_as_time)
+
+    def holds_scores(self, col: str) -> bool:
+        return self._cached("holds_scores", col, self._holds_scores)
 
     def _values(self, col: str) -> pl.Series:
         return self.frame.get_column(col).drop_nulls()
 
-    def filled(self, col: str) -> float:
+    def _filled(self, col: str) -> float:
         """The share of sample rows where the column holds a value (not null, not empty text)."""
         series = self.frame.get_column(col)
         if self.frame.height == 0:
@@ -38,12 +70,12 @@ class Sample:
                                     if series.dtype == pl.String else series.is_null())
         return 1 - empty.sum() / self.frame.height
 
-    def repeats(self, col: str) -> bool:
+    def _repeats(self, col: str) -> bool:
         """Whether some value occurs on more than one row (a customer id does, a response id does not)."""
         values = self._values(col)
         return values.n_unique() < values.len()
 
-    def parses_as_time(self, col: str) -> bool:
+    def _parses_as_time(self, col: str) -> bool:
         """Whether most of the column's values read as dates or times."""
         values = self._values(col)
         if values.is_empty():
@@ -53,7 +85,7 @@ class Sample:
         parsed = values.to_frame(col).select(parse_time(col, values.dtype, "UTC", date_system=self.date_system))
         return parsed.to_series().is_not_null().sum() >= 0.9 * values.len()
 
-    def holds_scores(self, col: str) -> bool:
+    def _holds_scores(self, col: str) -> bool:
         """Whether every value is a whole number from 0 to 10, with at least one value."""
         values = self._values(col)
         numbers = values.to_frame(col).select(parse_number(col, values.dtype)).to_series()
@@ -63,9 +95,7 @@ class Sample:
 
 
 def read_sample(frame: pl.LazyFrame, date_system: int | None = None,
-                labels: dict[str, str] | None = None) -> Sample | None:
-    """The first rows of a scanned file, or None when even those cannot be read (the full read reports why)."""
-    try:
-        return Sample(frame.head(SAMPLE_ROWS).collect(), date_system, labels or {})
-    except Exception:  # noqa: BLE001 - a malformed body is reported by the full read, with its fallbacks
-        return None
+                labels: dict[str, str] | None = None) -> Sample:
+    """The first rows of a scanned file, read when first needed (empty when they cannot be read: the full
+    read reports why)."""
+    return Sample(frame, date_system, labels)

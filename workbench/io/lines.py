@@ -8,6 +8,7 @@ counted, with polars, only in the rows above the latest row a problem names, and
 from __future__ import annotations
 
 import dataclasses
+import gzip
 
 import polars as pl
 
@@ -26,11 +27,28 @@ def row_lines(frame: pl.LazyFrame, header: list[str], rows: list[int], lines_bef
     return {row: lines_before + header_breaks + row + extra for row, extra in before.iter_rows()}
 
 
-def with_lines(problems: list[Problem], frame: pl.LazyFrame, header: list[str],
-               lines_before: int = 1) -> list[Problem]:
-    """``problems`` with ``line`` set where the row's line is not simply row + 1."""
+def has_quotes(source: str | bytes) -> bool:
+    """Whether the file holds a double quote anywhere: without one, no value spans lines, and the costlier
+    count is skipped. Read in chunks, stopping at the first quote."""
+    if isinstance(source, bytes):
+        return b'"' in source
+    with open(source, "rb") as raw:
+        compressed = raw.read(2) == b"\x1f\x8b"
+    with (gzip.open if compressed else open)(source, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if b'"' in chunk:
+                return True
+    return False
+
+
+def with_lines(problems: list[Problem], frame: pl.LazyFrame, header: list[str], lines_before: int = 1,
+               source: str | bytes | None = None) -> list[Problem]:
+    """``problems`` with ``line`` set where the row's line is not simply row + 1 (``lines_before`` lines
+    above the first row, the header among them). ``source``: the file, looked at for quotes first."""
     rows = sorted({p.row for p in problems if p.row is not None and p.line is None})
     if not rows:
+        return problems
+    if lines_before == 1 and source is not None and not has_quotes(source):
         return problems
     lines = row_lines(frame, header, rows, lines_before)
     return [dataclasses.replace(p, line=lines[p.row]) if p.row in lines and p.line is None

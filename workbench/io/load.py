@@ -177,8 +177,11 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
         header = [c for c in schema.names() if c not in cmap.derived]
         before = raw.layout.lines_before_rows if raw.layout else 1
-        report.problems[found:] = with_lines(report.problems[found:], frame, header, before)
+        source = raw.layout.source if raw.layout else path
+        report.problems[found:] = with_lines(report.problems[found:], frame, header, before, source)
     clean = parsed.filter(keep)
+    if any(p.code == "float_ids" for p in report.problems):  # 1.0 is the customer 1 (see parse.id_text)
+        clean = clean.with_columns(id_text("customer_id", pl.String))
     if "__score_f" in clean.columns:  # checked above: whole numbers 0-10 only
         clean = clean.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
     clean = clean.drop([c for c in clean.columns if c.startswith("__")])
@@ -279,7 +282,7 @@ def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: Loa
         dtype = schema[col]
         raw_exprs.append(as_text(col, dtype).alias(f"__raw_{role}"))
         if role == "id":
-            exprs.append(id_text(col, dtype).alias("customer_id"))
+            exprs.append(as_text(col, dtype).alias("customer_id"))
         elif role in ("time", "start", "end"):
             exprs.append(parse_time(col, dtype, options.tz, (fast or {}).get(role), date_system)
                          .alias(TIME_COLUMNS[role]))
