@@ -17,7 +17,7 @@ from workbench.io.content import Sample
 from workbench.io.problems import Problem, Severity
 from workbench.io.text import printable
 
-KINDS = ("events", "subscriptions", "nps")
+KINDS = ("events", "subscriptions", "nps", "cohorts")  # cohorts: ready-made tables, see cohorts.py
 
 ROLE_NAMES: dict[str, list[list[str]]] = {
     "id": [

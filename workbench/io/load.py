@@ -6,7 +6,9 @@ Canonical columns (what :mod:`workbench.metrics` relies on):
                  plus the file's other columns unchanged;
 * subscriptions: ``customer_id``, ``start``, ``end`` (null = still a customer), optional ``revenue``
                  (MRR), ``segment``;
-* nps:           ``customer_id``, ``ts``, ``score`` (Int8, 0–10), optional ``comment``, ``segment``.
+* nps:           ``customer_id``, ``ts``, ``score`` (Int8, 0–10), optional ``comment``, ``segment``;
+* cohorts:       ``cohort`` (str label), ``k`` (Int32), ``active`` (Int64), ``size`` (Int64): a ready-made
+                 cohort table (see :mod:`workbench.io.cohorts`); metrics do not read it yet.
 
 Times are naive wall-clock datetimes in the zone chosen with ``tz`` (see :mod:`workbench.io.parse`).
 """
@@ -20,6 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
+from workbench.io.cohorts import detect as cohort_table
+from workbench.io.cohorts import load_cohort_table, not_a_cohort_table
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
 from workbench.io.content import read_sample
 from workbench.io.derive import derive_revenue
@@ -145,6 +149,10 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
         report.format = FORMAT_NAMES[raw.format]
         report.problems.extend(raw.problems)
         schema = raw.frame.collect_schema()
+        if shape := cohort_table(list(schema.names()), options.kind, any(options.overrides().values())):
+            return report, load_cohort_table(report, raw.frame, shape)
+        if options.kind == "cohorts":
+            raise ColumnError([not_a_cohort_table(path, list(schema.names()))])
         sample = read_sample(raw.frame, raw.date_system, raw.layout.labels if raw.layout else None)
         cmap = map_columns(path, list(schema.names()), options.kind, options.overrides(), sample)
         cmap.warnings += derive_revenue(path, list(schema.names()), schema, raw.frame, cmap, bool(options.revenue))
