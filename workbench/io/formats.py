@@ -23,7 +23,7 @@ from workbench.io.parquet import offset_time_zones, offset_zone_problem
 from workbench.io.prelude import CsvLayout, csv_layout
 from workbench.io.problems import Problem, Severity
 from workbench.io.ragged import ragged_problem
-from workbench.io.sheets import read_sheet, title_rows_problem
+from workbench.io.sheets import header_index, read_sheet, title_rows_problem
 
 # extension (lower case, longest first) -> format name
 EXTENSIONS: dict[str, str] = {
@@ -224,14 +224,14 @@ def detect_format(path: str) -> str:
 
 
 def scan(path: str, fmt: str, *, separator: str | None = None, truncate_ragged_lines: bool = False,
-         layout: CsvLayout | None = None) -> pl.LazyFrame:
+         layout: CsvLayout | None = None, header_row: int | None = None) -> pl.LazyFrame:
     """Read one file with polars; text formats keep every value as a string (ids like 00042 stay as written).
 
     ``path`` is one file already found by :func:`expand_paths`, so polars must not expand it again
     (``glob=False``): a name such as ``[2024] orders.csv`` is a file, not a pattern. A CSV line with more
     fields than the header fails the read unless ``truncate_ragged_lines`` (see :func:`scan_ragged`).
     ``layout``: how a CSV is laid out (see :mod:`workbench.io.prelude`), found once by :func:`read_raw`;
-    ``separator`` overrides its separator.
+    ``separator`` overrides its separator. ``header_row``: a workbook's header row, when already found.
     """
     if fmt in ("csv", "tsv"):
         layout = layout or csv_layout(path, fmt)
@@ -248,7 +248,7 @@ def scan(path: str, fmt: str, *, separator: str | None = None, truncate_ragged_l
     if fmt == "ipc_stream":
         return pl.read_ipc_stream(path).lazy()
     if fmt == "excel":
-        return read_sheet(path)
+        return read_sheet(path, header_row)
     raise ValueError(f"unknown format {fmt}")
 
 
@@ -265,7 +265,8 @@ def read_raw(path: str) -> RawTable:
     try:
         layout = csv_layout(path, fmt) if fmt in ("csv", "tsv") else None
         separator = layout.separator if layout else None
-        frame = scan(path, fmt, layout=layout)
+        header_row = header_index(path) if fmt == "excel" else None
+        frame = scan(path, fmt, layout=layout, header_row=header_row)
         names = frame.collect_schema().names()  # forces the header / footer to be read now
     except InputError:
         raise
@@ -275,7 +276,7 @@ def read_raw(path: str) -> RawTable:
         raise InputError(_reader_problem(path, fmt, exc)) from None
     problems = duplicate_columns(path, fmt, names, separator, layout)
     if fmt == "excel":
-        problems = [*problems, *title_rows_problem(path), *other_sheets(path)]
+        problems = [*problems, *title_rows_problem(path, header_row or 0), *other_sheets(path)]
     return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems), separator=separator,
                     date_system=date_system(path) if fmt == "excel" else None, layout=layout)
 

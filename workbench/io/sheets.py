@@ -33,15 +33,15 @@ def header_index(path: str) -> int:
     return 0
 
 
-def read_sheet(path: str) -> pl.LazyFrame:
-    row = header_index(path)
+def read_sheet(path: str, row: int | None = None) -> pl.LazyFrame:
+    """The first sheet with its header on ``row`` (found with :func:`header_index` when not given)."""
+    row = header_index(path) if row is None else row
     if row == 0:
         return pl.read_excel(path, engine="calamine").lazy()
     return pl.read_excel(path, engine="calamine", read_options={"header_row": row}).lazy()
 
 
-def title_rows_problem(path: str) -> list[Problem]:
-    row = header_index(path)
+def title_rows_problem(path: str, row: int) -> list[Problem]:
     if row == 0:
         return []
     rows = "row" if row == 1 else f"{row} rows"
