@@ -222,3 +222,18 @@ def test_slash_dates_are_day_first_when_the_column_says_so(tmp_path: Path) -> No
     path.write_text("user_id,timestamp\nu1,01/02/2024 7:45\nu2,31/01/2024 10:00\n")
     ts = load([str(path)], NOW).datasets["events"].frame["ts"].to_list()
     assert ts == [datetime(2024, 2, 1, 7, 45), datetime(2024, 1, 31, 10)]
+
+
+def test_nested_parquet_columns_are_flattened(tmp_path: Path) -> None:
+    """GA4's BigQuery export as Parquet: records nested in structs."""
+    import polars as pl
+
+    path = tmp_path / "ga4.parquet"
+    pl.DataFrame({
+        "event_timestamp": [1704103200123456, 1706868000000001],
+        "user_pseudo_id": ["1.1", "2.2"],
+        "geo": [{"country": "France", "city": "Paris"}, {"country": "Spain", "city": "Madrid"}],
+    }).write_parquet(path)
+    result = load([str(path)], NOW)
+    assert result.reports[0].columns == {"id": "user_pseudo_id", "time": "event_timestamp", "segment": "geo.country"}
+    assert result.datasets["events"].frame["segment"].to_list() == ["France", "Spain"]

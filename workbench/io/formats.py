@@ -18,7 +18,7 @@ import polars as pl
 
 from workbench.io.excel import date_system
 from workbench.io.header import duplicate_columns
-from workbench.io.jsonfiles import NoRecords, no_records_problem, scan_json
+from workbench.io.jsonfiles import NoRecords, flatten, no_records_problem, scan_json
 from workbench.io.parquet import offset_time_zones, offset_zone_problem
 from workbench.io.prelude import CsvLayout, csv_layout
 from workbench.io.problems import Problem, Severity
@@ -239,14 +239,14 @@ def scan(path: str, fmt: str, *, separator: str | None = None, truncate_ragged_l
                            encoding="utf8-lossy", truncate_ragged_lines=truncate_ragged_lines, glob=False,
                            skip_rows=layout.skip_rows, skip_rows_after_header=layout.skip_after_header,
                            new_columns=layout.names)
-    if fmt == "parquet":
-        return pl.scan_parquet(path, glob=False)
+    if fmt == "parquet":  # nested records (GA4's BigQuery export, PostHog's) as dotted columns, as for JSON
+        return flatten(pl.scan_parquet(path, glob=False))
     if fmt == "ndjson":
         return scan_json(path)
     if fmt == "ipc":
-        return pl.scan_ipc(path, glob=False)
+        return flatten(pl.scan_ipc(path, glob=False))
     if fmt == "ipc_stream":
-        return pl.read_ipc_stream(path).lazy()
+        return flatten(pl.read_ipc_stream(path).lazy())
     if fmt == "excel":
         return read_sheet(path, header_row)
     raise ValueError(f"unknown format {fmt}")
