@@ -96,6 +96,9 @@ def test_revenue_is_price_times_quantity(tmp_path: Path) -> None:
                                                  "one unit)")
     frame = result.datasets["events"].frame
     assert frame["revenue"].to_list() == [pytest.approx(83.4), pytest.approx(-2.1)]
+    (returns,) = [p for p in report.problems if p.code == "negative_quantity"]
+    assert returns.message == ("1 line has a negative Quantity (returns or cancellations); their revenue is "
+                               "negative and is subtracted from the period's revenue, and they still count as activity")
     (bad,) = [p for p in report.problems if p.code == "bad_number"]
     assert (bad.row, bad.column) == (2, "Price × Quantity") and "'abc'" in bad.message
 

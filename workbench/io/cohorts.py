@@ -206,7 +206,8 @@ def load_cohort_table(report: FileReport, frame: pl.LazyFrame, shape: CohortShap
             "check that every line has the same number of fields and the file is not truncated"))
         return None
     report.problems.extend(problems)
-    report.rows_kept = table.select(pl.col("cohort").n_unique()).item() if table.height else 0
+    # a wide table's row is a cohort; a long table's row is a cell
+    report.rows_kept = (table["cohort"].n_unique() if shape.wide else table.height) if table.height else 0
     if report.usable and table.height == 0:
         report.problems.append(Problem("no_usable_rows", Severity.ERROR, report.path,
                                        "no cohort has a size and a count, so nothing is left to analyse",

@@ -66,9 +66,24 @@ def derive_revenue(path: str, columns: list[str], schema: pl.Schema, frame: pl.L
             "derived_revenue", Severity.NOTE, path,
             f"revenue is {printable(price)} × {printable(quantity)} on each row ({printable(price)} is the price "
             "of one unit)", f"pass --revenue {printable(price)} to take the column as it is", column=name))
+        notes += _returns(path, frame, quantity, q, name)
     if cmap.kind == "events" and revenue_text is not None:
         notes += _purchases_only(path, columns, schema, frame, cmap, revenue_text, taken)
     return notes
+
+
+def _returns(path: str, frame: pl.LazyFrame, quantity: str, q: pl.Expr, name: str) -> list[Problem]:
+    """A note when some lines have a negative quantity: returns and cancellations (UCI Online Retail marks
+    them with an invoice starting with C), whose negative revenue is subtracted, as a ledger does."""
+    negative = frame.select((q < 0).sum()).collect().item()
+    if not negative:
+        return []
+    lines = "1 line has" if negative == 1 else f"{negative:,} lines have"
+    return [Problem(
+        "negative_quantity", Severity.NOTE, path,
+        f"{lines} a negative {printable(quantity)} (returns or cancellations); their revenue is negative and is "
+        "subtracted from the period's revenue, and they still count as activity",
+        "filter them out before loading if returns should not count as activity", column=name)]
 
 
 def _purchases_only(path: str, columns: list[str], schema: pl.Schema, frame: pl.LazyFrame, cmap: ColumnMap,
