@@ -195,3 +195,16 @@ def test_an_unclosed_quote_is_still_unreadable(tmp_path: Path) -> None:
     status, doc = validate(path)
     assert status == 2
     assert only_problem(doc, "unreadable")["message"].startswith("the file could not be read to the end")
+
+
+def test_a_stray_quote_in_an_order_log_with_price_and_quantity(tmp_path: Path) -> None:
+    """The revenue rules scan the file before the full read: a body polars refuses must not stop them."""
+    path = tmp_path / "orders.csv"
+    path.write_text('user_id,timestamp,event_type,item,price,quantity\n'
+                    'u1,2024-01-01,purchase,"cable, 2 m",2,3\nu2,2024-01-02,view,27" monitor,100,1\n')
+    status, doc = validate(path)
+    assert status == 1
+    assert "stray_quote" in [p["code"] for p in doc["files"][0]["problems"]]
+    assert doc["files"][0]["columns"]["revenue"] == "price × quantity on purchase events"
+    frame = load([str(path)], NOW).datasets["events"].frame
+    assert frame["revenue"].to_list() == [6.0, None]
