@@ -52,6 +52,8 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 
 UNKNOWN = ("kept, churned, churn_rate and starting_retention are unknown (–): a cohort table cannot tell who of "
            "the customers at the start of a period stayed")
+CHURN_UNKNOWN = ("Churn needs to know who of the customers at the start of a period stayed, which a cohort table "
+                 "cannot tell: load the event log or subscriptions it was built from.")
 NO_IDS = ("A cohort table holds counts, not customers: there are no ids behind its numbers. Load the event log "
           "or subscriptions it was built from to see who.")
 

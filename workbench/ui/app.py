@@ -168,7 +168,11 @@ class RetentionApp(App[None]):
         analysis = self.analysis
         assert analysis is not None and self.load_result is not None and analysis.report.flow is not None
         dataset = self.load_result.datasets[analysis.report.flow.kind]
-        ids = customers_in_flow(dataset, analysis.report.options, period, term)
+        try:
+            ids = customers_in_flow(dataset, analysis.report.options, period, term)
+        except ValueError as exc:  # a cohort table has no ids behind its numbers: say so
+            self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
+            return
         title = f"{analysis.spec.noun.capitalize()} {period}: {term} customers"
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}"))
 
@@ -177,7 +181,11 @@ class RetentionApp(App[None]):
         analysis = self.analysis
         assert analysis is not None and self.load_result is not None
         dataset = self.load_result.datasets[analysis.report.cohorts.kind]
-        ids = customers_behind_cell(dataset, analysis.report.options, info.cohort, info.k)
+        try:
+            ids = customers_behind_cell(dataset, analysis.report.options, info.cohort, info.k)
+        except ValueError as exc:  # a cohort table has no ids behind its numbers: say so
+            self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
+            return
         title = f"Cohort {info.cohort}, +{info.k} {info.noun}s ({info.period}): active customers"
         name = f"customers-{info.cohort}-plus{info.k}"
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), name))
