@@ -81,6 +81,8 @@ async def test_the_app_opens_a_cohort_table_steps_and_says_what_it_cannot_tell(t
         assert any("is not a quarter" in str(n.message) and "--period month" in str(n.message)
                    for n in app._notifications)
         assert app.query_one(CohortTable).triangle.kind == "cohorts"
+        assert "computing" not in plain(app.main.status) and "by month" in plain(app.main.status)
+        assert app.settings.unit == "month"
 
 
 def test_report_on_a_cohort_table(tmp_path, monkeypatch):

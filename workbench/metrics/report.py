@@ -28,7 +28,8 @@ class Report:
     """Everything the data supports.
 
     ``kind`` is the primary kind (events if loaded, else subscriptions, else nps); ``kinds`` all loaded kinds.
-    ``cohorts``, ``flow`` and ``cltv`` come from the primary cohort kind (events, else subscriptions);
+    ``cohorts``, ``flow`` and ``cltv`` come from the primary cohort kind (events, else subscriptions, else a
+    ready-made cohort table: then ``kind`` is ``cohorts`` and the flow's unknown terms are None);
     ``nps`` from NPS data; ``survival`` (Kaplan-Meier) from subscriptions. A part the data does not support is None. ``notes`` are plain sentences for the
     reader (e.g. the margin default, why CLTV is missing).
     """
