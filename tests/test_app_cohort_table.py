@@ -112,3 +112,19 @@ def test_report_on_a_cohort_table(tmp_path, monkeypatch):
     wrong = CliRunner().invoke(cli, ["report", *files, "--period", "week"])
     assert wrong.exit_code == 2
     assert "cohort label '2024-01' is not a week" in wrong.output and "pass --period month" in wrong.output
+
+
+@run_async
+async def test_a_weekly_table_opens_by_week_and_t_keeps_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "weeks.csv").write_text("cohort,size,0,1\n2024-01-08,10,10,4\n2024-01-15,20,20,\n")
+    app = RetentionApp(["weeks.csv"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        assert app.settings.unit == "week" and "by week" in plain(app.main.status)
+        assert "((24 − 20) / 10) × 100 = 40.0 %" in plain(app.query_one(FormulaPanel))
+        await pilot.press("t")
+        await ready(app, pilot)
+        assert any("is not a month" in str(n.message) and "--period week" in str(n.message)
+                   for n in app._notifications)
+        assert app.settings.unit == "week" and "computing" not in plain(app.main.status)

@@ -107,11 +107,15 @@ def test_a_table_built_from_a_random_log_gives_the_references_numbers(setup):
         report = open_table(Path(folder), table_frame(cells, shape), options)
     assert report.options.period.unit == unit
     assert unit != "week" or report.options.period.week_start == week_start
+    flow = ref_event_flow(frame, unit, week_start, as_of)
+    if shape == "long without zeros":  # the table ends at its last non-zero +k: later cells are outside it
+        width = max(k for _, k, a, _ in cells if a > 0)
+        triangle = [(c, s, a[:width + 1], d[:width + 1]) for c, s, a, d in triangle]
+        flow = flow[:width]
     assert [(r.cohort, r.size, list(r.active), list(r.complete)) for r in report.cohorts.rows] == \
         [(c, s, a, d) for c, s, a, d in triangle]
     for r in report.cohorts.rows:
         assert list(r.retention) == [a / r.size * 100 for a in r.active]
-    flow = ref_event_flow(frame, unit, week_start, as_of)
     assert formula_of(report) == [(f["period"], f["CS"], f["CN"], f["CE"],
                                    (f["CE"] - f["CN"]) / f["CS"] * 100 if f["CS"] else None, f["complete"])
                                   for f in flow]
@@ -215,3 +219,16 @@ def test_beside_events_the_table_is_not_used(tmp_path):
     report = analyze(load([str(tmp_path / "t.csv"), str(tmp_path / "e.csv")]).datasets)
     assert report.kind == "events" and report.cohorts.rows[0].size == 1
     assert any("the cohort table is not used" in n for n in report.notes)
+
+
+def test_past_the_last_column_is_outside_the_table_not_zero(tmp_path):
+    # an export of three columns (+0 .. +2) over four months of cohorts: 2024-01's +3 (April) is not in it
+    datasets = frame_of("cohort,size,0,1,2\n2024-01,10,10,4,3\n2024-02,20,20,5,2\n2024-03,5,5,1,\n"
+                        "2024-04,8,8,,\n", tmp_path)
+    report = analyze(datasets)
+    assert [r.active for r in report.cohorts.rows] == [(10, 4, 3), (20, 5, 2), (5, 1), (8,)]
+    assert [(r.period, r.CS, r.CN, r.CE) for r in report.flow.rows] == [("2024-02", 10, 20, 24),
+                                                                       ("2024-03", 24, 5, 13)]
+    assert any(n == "the table stops at +2: from 2024-04 on the oldest cohorts are past its last column, so the "
+               "formula is given up to 2024-03 only" for n in report.notes)
+    assert not any("not in the table" in n for n in report.notes)

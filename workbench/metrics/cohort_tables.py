@@ -24,8 +24,11 @@ Decisions:
   calendar period is the table's last (the newest cell of each cohort row that reaches it), and a note says so.
   ``--as-of`` says when the table was taken instead: cells of periods after it are left out, and a period is
   over when it ended by then, as for a log.
-* **Missing cells.** A cohort's row runs to the table's last period. A cell inside it that the table lacks
-  (a long table built with GROUP BY leaves out zero counts) counts as 0 active, and a note says how many.
+* **Missing cells.** A cohort's row runs to the table's last period or its last column (the largest k),
+  whichever comes first. A cell inside that the table lacks (a long table built with GROUP BY leaves out
+  zero counts) counts as 0 active, and a note says how many. A cell past the last column is outside the
+  table, not a zero: when the oldest cohorts are past it (an export of 12 columns over 24 months of
+  cohorts), CE cannot be summed, so the formula stops at the last period every cohort is in (noted).
 * **Retention mode.** The table is read as classic retention (active in period cohort + k); ``unbounded``
   cannot be derived from it, and a note says so.
 """
@@ -179,9 +182,10 @@ def from_cohort_table(dataset, options: AnalysisOptions) -> CohortTableResult:
                      "not say when it was exported (pass --as-of to say so)")
     else:
         as_of = options.as_of
+    width = cells["k"].max()  # the table's last column: cells past it are outside the table, not zeros
     cohorts = cells.group_by("c").agg(pl.col("size").first()).filter(pl.col("size") > 0)
     grid = (cohorts.join(pl.DataFrame({"p": pl.int_range(first, last + 1, eager=True)}), how="cross")
-            .filter(pl.col("p") >= pl.col("c"))
+            .filter(pl.col("p").is_between(pl.col("c"), pl.col("c") + width))
             .join(cells.select("c", "p", "active"), on=["c", "p"], how="left")
             .sort("c", "p"))
     missing = grid.filter(pl.col("active").is_null())
@@ -192,9 +196,13 @@ def from_cohort_table(dataset, options: AnalysisOptions) -> CohortTableResult:
                      "zero counts)")
     grid = grid.with_columns(pl.col("active").fill_null(0))
     triangle = _triangle(grid, spec, as_of)
+    if first + width < last:
+        notes.append(f"the table stops at +{width}: from {spec.label_of(first + width + 1)} on the oldest cohorts are "
+                     f"past its last column, so the formula is given up to {spec.label_of(first + width)} only")
     notes.append(f"a cohort table gives the triangle and CS, CN, CE and CRR; {UNKNOWN}, so CLTV is not shown "
                  "either, and no customer ids are behind its numbers")
-    return CohortTableResult(spec, as_of, triangle, _flow(grid, spec, as_of, first, last), tuple(notes))
+    flow = _flow(grid, spec, as_of, first, min(last, first + width))
+    return CohortTableResult(spec, as_of, triangle, flow, tuple(notes))
 
 
 def _done(spec: PeriodSpec, as_of: datetime, p: int) -> bool:

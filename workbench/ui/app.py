@@ -143,6 +143,7 @@ class RetentionApp(App[None]):
         self.cache = cache
         self.main.show_reports(result.reports)
         if analysis is not None:
+            self.settings = replace(analysis.settings, percent=self.settings.percent)  # a table's own period
             self.main.show_analysis(analysis)
         else:
             reason = error or "No file could be used, so there is nothing to show."

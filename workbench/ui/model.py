@@ -77,5 +77,7 @@ def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = Non
     caller for the same ``result``: a toggle that does not change the period reuses its reductions."""
     report = analyze(result.datasets, settings.options(), cache=cache)
     spec = report.options.period
+    if (spec.unit, spec.week_start) != (settings.unit, settings.week_start):  # a cohort table's labels chose it
+        settings = replace(settings, unit=spec.unit, week_start=spec.week_start)
     index = [spec.index_of(row.start) for row in report.flow.rows] if report.flow else []
     return Analysis(report=report, settings=settings, period_index=index)
