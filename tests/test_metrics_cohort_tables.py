@@ -232,3 +232,20 @@ def test_past_the_last_column_is_outside_the_table_not_zero(tmp_path):
     assert any(n == "the table stops at +2: from 2024-04 on the oldest cohorts are past its last column, so the "
                "formula is given up to 2024-03 only" for n in report.notes)
     assert not any("not in the table" in n for n in report.notes)
+
+
+def test_nps_beside_a_table_and_no_ids_behind_it(tmp_path):
+    from workbench.metrics import customers_behind_cell, customers_in_flow
+    from workbench.metrics.cohort_tables import NO_IDS
+
+    (tmp_path / "t.csv").write_text("cohort,size,0,1\n2024-01,5,5,2\n2024-02,4,4,1\n")
+    (tmp_path / "n.csv").write_text("customer_id,response_date,score\na,2024-01-05,9\nb,2024-02-05,3\n")
+    datasets = load([str(tmp_path / "t.csv"), str(tmp_path / "n.csv")]).datasets
+    report = analyze(datasets)
+    assert (report.kind, report.kinds) == ("cohorts", ("cohorts", "nps"))
+    assert report.nps.overall.responses == 2 and report.flow.rows[0].CE == 2 + 4
+    with pytest.raises(ValueError, match="no ids behind its numbers") as error:
+        customers_behind_cell(datasets["cohorts"], report.options, "2024-01", 1)
+    assert str(error.value) == NO_IDS
+    with pytest.raises(ValueError, match="no ids behind its numbers"):
+        customers_in_flow(datasets["cohorts"], report.options, "2024-02", "CE")
