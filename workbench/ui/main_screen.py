@@ -264,10 +264,10 @@ class MainScreen(Screen):
         self._change(retention="unbounded" if self.app.settings.retention == "classic" else "classic")
 
     def action_next_unit(self) -> None:
-        self._change(unit=self.app.settings.with_unit_step(1).unit)
+        self._change(unit=self.app.settings.with_unit_step(1).unit, period_given=True)
 
     def action_prev_unit(self) -> None:
-        self._change(unit=self.app.settings.with_unit_step(-1).unit)
+        self._change(unit=self.app.settings.with_unit_step(-1).unit, period_given=True)
 
     def action_toggle_curves(self) -> None:
         """Swap the formula panel under the triangle for the retention curves, and back. On terminals of 150
