@@ -18,6 +18,7 @@ REDUCE_COLUMNS = {
     "subscriptions": ("cohort", "last", "customers", "mrr"),
     "nps": ("period", "score", "responses"),
 }
+SQL_NAMES = {"last": "last_period"}  # polars name → SQL name, where they differ
 CURRENT_TIMESTAMP = "CAST(CURRENT_TIMESTAMP AS TIMESTAMP)"
 
 

@@ -177,24 +177,27 @@ def row_problems(rel: Relation, kind: str, now: str) -> dict[tuple[str, str], st
             return f"(raw_{role} IS NULL OR raw_{role} = '')"
         return f"({CANONICAL[role]} IS NULL)"
 
-    def unreadable(role: str) -> str:
-        return f"({CANONICAL[role]} IS NULL AND NOT {missing(role)})"
+    def unreadable(role: str) -> dict[tuple[str, str], str]:
+        """Only text can fail to parse; a typed column's value is null exactly when it is missing."""
+        if rel.types[cmap.roles[role]] != TEXT:
+            return {}
+        code = "bad_number" if role == "revenue" else "bad_score" if role == "score" else "bad_date"
+        return {(code, role): f"({CANONICAL[role]} IS NULL AND NOT {missing(role)})"}
 
     trole = TIME_ROLE[kind]
     t = CANONICAL[trole]
     out = {("null_id", "id"): "(customer_id IS NULL OR customer_id = '')",
-           ("missing_date", trole): missing(trole),
-           ("bad_date", trole): unreadable(trole),
+           ("missing_date", trole): missing(trole), **unreadable(trole),
            ("future_date", trole): f"({t} > {now})"}
     if kind == "subscriptions" and cmap.get("end"):
-        out[("bad_date", "end")] = unreadable("end")
+        out.update(unreadable("end"))
         out[("end_before_start", "end")] = "(end_time < start_time)"
     if kind == "nps":
-        out[("bad_score", "score")] = unreadable("score")
+        out.update(unreadable("score"))
         out[("missing_score", "score")] = missing("score")
         out[("score_out_of_range", "score")] = "(score < 0 OR score > 10 OR score <> FLOOR(score))"
     if kind != "nps" and cmap.get("revenue"):
-        out[("bad_number", "revenue")] = unreadable("revenue")
+        out.update(unreadable("revenue"))
         out[("non_finite_number", "revenue")] = "(revenue IS NOT NULL AND NOT (revenue - revenue = 0))"
     return out
 
