@@ -21,8 +21,9 @@ def pg_table(url: str, name: str, frame: pl.DataFrame, grant_to: str | None = No
     import psycopg
 
     columns = ", ".join(f'"{c}" {pg_type(t)}' for c, t in frame.schema.items())
-    text = frame.with_columns(pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S%.6f%z")).write_csv(
-        null_value="\\N", quote_style="non_numeric")
+    times = [pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S%.6f" + ("%z" if t.time_zone else ""))
+             for c, t in frame.schema.items() if isinstance(t, pl.Datetime)]
+    text = frame.with_columns(times).write_csv(null_value="\\N", quote_style="non_numeric")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP TABLE IF EXISTS "{name}"')
         conn.execute(f'CREATE TABLE "{name}" ({columns})')
