@@ -12,11 +12,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pg_server
 import polars as pl
 import pytest
-
-import pg_server
 from loaders import pg_table
+
 from workbench.io import LoadOptions
 from workbench.metrics.engines import open_engine
 

@@ -3,7 +3,8 @@
 The password comes from the URL, ``PGPASSWORD`` or ``~/.pgpass`` (libpq reads them) and is never shown: every
 message names the server as ``postgresql://user@host:port/db`` and has any password text removed. The session
 is read-only, in the zone of ``--tz``, with enough ``work_mem`` that a reduction of millions of rows is
-hashed in memory rather than spilled to disk (the default 4 MB spills at 1M rows).
+hashed in memory rather than spilled to disk (the default 4 MB spills at 1M rows), and without nested-loop
+joins (see below).
 """
 
 from __future__ import annotations
@@ -71,8 +72,11 @@ class PostgresEngine(SqlEngine):
         self.table = table
         described = [(f"{self.server} table {table}", table_name(table), self._columns(table))]
         try:
+            # enable_nestloop off: every join here is an equi-join on (customer, period), and with a filter on
+            # the cohort the planner underestimates the rows and picks a nested loop (measured: a drill-down on
+            # CDNOW took 35 s instead of 0.3 s)
             for name, value in (("default_transaction_read_only", "on"), ("work_mem", WORK_MEM),
-                                ("TimeZone", options.tz)):
+                                ("enable_nestloop", "off"), ("TimeZone", options.tz)):
                 self.conn.execute("SELECT set_config(%s, %s, false)", (name, value))
         except psycopg.Error as exc:
             raise EngineError(f"{self.server}: {self._scrub(exc)}") from None

@@ -8,7 +8,7 @@ dialect get a suffix in SQL (``last_period``) and their polars name when fetched
 
 from __future__ import annotations
 
-from workbench.metrics.engines.sql import Relation, clean, parsed, period_index, row_problems
+from workbench.metrics.engines.sql import Relation, clean, keep, parsed, period_index, row_problems
 from workbench.metrics.periods import PeriodSpec
 
 # the columns each statement returns, in order, with the polars name of each
@@ -149,11 +149,10 @@ def checks_sql(rel: Relation, kind: str, now: str, drop_duplicates: bool) -> tup
         example = "raw_start || '|' || raw_end" if code == "end_before_start" else examples.get(role, "NULL")
         items.append(f"CAST(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS BIGINT)")
         items.append(f"MIN(CASE WHEN {condition} THEN {example} END)")
-    bad = " OR ".join(problems.values())
     distinct = kind != "events" or drop_duplicates
     kept_from = f"({parsed(rel, kind, distinct)}) AS k"
     sql = (f"SELECT CAST(COUNT(*) AS BIGINT), "
            f"(SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT DISTINCT * FROM {rel.sql} AS d0) AS d), "
-           f"(SELECT CAST(COUNT(*) AS BIGINT) FROM {kept_from} WHERE NOT COALESCE({bad}, FALSE)), "
+           f"(SELECT CAST(COUNT(*) AS BIGINT) FROM {kept_from} WHERE {keep(rel, kind, now)}), "
            f"{', '.join(items)} FROM ({parsed(rel, kind, False)}) AS p")
     return sql, list(problems)

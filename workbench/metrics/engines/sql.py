@@ -133,9 +133,10 @@ def _number(rel: Relation, column: str) -> str:
     c, type_class = ident(column), rel.types[column]
     if type_class in NUMERIC:
         return f"CAST({c} AS DOUBLE)"
-    if type_class == TEXT:
-        t = f"REGEXP_REPLACE(TRIM({c}), {quote_text(CURRENCY)}, '')"
-        return f"CASE WHEN REGEXP_MATCHES({t}, {quote_text(NUMBER)}) THEN CAST({t} AS DOUBLE) END"
+    if type_class == TEXT:  # the currency sign is looked for only when the plain number does not match
+        t, bare = f"TRIM({c})", f"REGEXP_REPLACE(TRIM({c}), {quote_text(CURRENCY)}, '')"
+        return (f"CASE WHEN REGEXP_MATCHES({t}, {quote_text(NUMBER)}) THEN CAST({t} AS DOUBLE) "
+                f"WHEN REGEXP_MATCHES({bare}, {quote_text(NUMBER)}) THEN CAST({bare} AS DOUBLE) END")
     raise SourceTypeError(f"{rel.name}: column '{column}' holds {type_class} values, not numbers. "
                           "Fix: name another column with the option for its role, or convert it")
 
@@ -172,10 +173,7 @@ def row_problems(rel: Relation, kind: str, now: str) -> dict[tuple[str, str], st
     cmap = rel.cmap
 
     def missing(role: str) -> str:
-        column = cmap.roles[role]
-        if rel.types[column] == TEXT:
-            return f"(raw_{role} IS NULL OR raw_{role} = '')"
-        return f"({CANONICAL[role]} IS NULL)"
+        return _missing_parsed(rel, role)
 
     def unreadable(role: str) -> dict[tuple[str, str], str]:
         """Only text can fail to parse; a typed column's value is null exactly when it is missing."""
@@ -212,11 +210,31 @@ def clean(relations: list[Relation], kind: str, now: str, drop_duplicates: bool)
     columns = {"events": "customer_id, ts, revenue", "subscriptions": "customer_id, start_time, end_time, revenue",
                "nps": "customer_id, ts, score"}[kind]
     distinct = not keeps_duplicates(kind, drop_duplicates)
-    parts = []
-    for rel in relations:
-        bad = " OR ".join(row_problems(rel, kind, now).values())
-        parts.append(f"SELECT {columns} FROM ({parsed(rel, kind, distinct)}) AS p WHERE NOT COALESCE({bad}, FALSE)")
+    parts = [f"SELECT {columns} FROM ({parsed(rel, kind, distinct)}) AS p WHERE {keep(rel, kind, now)}"
+             for rel in relations]
     return " UNION ALL ".join(parts)
+
+
+def keep(rel: Relation, kind: str, now: str) -> str:
+    """The condition for a row to be kept: none of :func:`row_problems` of severity warning holds.
+
+    Written positively, with each parsed column named as few times as possible: PostgreSQL inlines the
+    parsing subquery, so every mention of a parsed column parses the text again."""
+    conditions = ["customer_id <> ''", f"{CANONICAL[TIME_ROLE[kind]]} <= {now}"]  # NULL is not kept
+    if kind == "subscriptions" and rel.cmap.get("end"):
+        conditions.append(f"COALESCE(end_time >= start_time, {_missing_parsed(rel, 'end')})")
+    if kind == "nps":
+        conditions.append("score >= 0 AND score <= 10 AND score = FLOOR(score)")
+    if kind != "nps" and rel.cmap.get("revenue"):
+        conditions.append(f"COALESCE(revenue - revenue = 0, {_missing_parsed(rel, 'revenue')})")
+    return " AND ".join(conditions)
+
+
+def _missing_parsed(rel: Relation, role: str) -> str:
+    """On :func:`parsed` columns: the role's value is missing (rather than unreadable)."""
+    if rel.types[rel.cmap.roles[role]] == TEXT:
+        return f"(raw_{role} IS NULL OR raw_{role} = '')"
+    return f"({CANONICAL[role]} IS NULL)"
 
 
 # ---------------------------------------------------------------- period indexes
