@@ -8,6 +8,7 @@ import click
 
 from workbench.io.columns import ColumnError, map_columns
 from workbench.metrics import UNITS, WEEK_STARTS, PeriodSpec
+from workbench.metrics.engines.base import MissingExtra
 from workbench.metrics.engines.queries import (
     CURRENT_TIMESTAMP,
     REDUCE_COLUMNS,
@@ -93,6 +94,8 @@ def sql(dialect: str, kind: str, period: str, week_start: str, table: str | None
                                    drop_duplicates)
     except ColumnError as exc:
         raise click.UsageError("; ".join(p.message for p in exc.problems)) from None
+    except MissingExtra as exc:
+        raise click.ClickException(str(exc)) from None
     header = ", ".join(SQL_NAMES.get(c, c) for c in REDUCE_COLUMNS[kind])
     click.echo(f"-- workbench reduction of {kind} by {period} ({dialect}); returns: {header}")
     click.echo(text + ";")

@@ -35,7 +35,7 @@ REDUCTION_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 }
 SORT_KEYS = {"events": ("cohort", "period"), "subscriptions": ("cohort", "last"), "nps": ("period", "score")}
 
-EXTRAS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
+EXTRAS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark", "sql": "sql"}
 
 
 class EngineError(Exception):
@@ -46,7 +46,8 @@ class MissingExtra(EngineError):
     """The engine's optional dependency is not installed."""
 
     def __init__(self, engine: str, module: str):
-        super().__init__(f"the {engine} engine needs the '{module}' package, which is not installed. Fix: "
+        what = "workbench sql" if engine == "sql" else f"the {engine} engine"
+        super().__init__(f"{what} needs the '{module}' package, which is not installed. Fix: "
                          f"pip install 'retention-workbench[{EXTRAS.get(engine, engine)}]'")
 
 

@@ -26,10 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlglot
-from sqlglot import exp
-
 from workbench.io.columns import ColumnMap
+from workbench.metrics.engines.base import MissingExtra
 from workbench.metrics.periods import PeriodSpec
 
 SOURCE_DIALECT = "duckdb"
@@ -44,7 +42,7 @@ _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _CLOCK = r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
 NAIVE_TIME = f"^{_DATE}({_CLOCK})?$"
 AWARE_TIME = f"^{_DATE}{_CLOCK}(Z|[+-][0-9]{{2}}:[0-9]{{2}})$"
-NUMBER = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+NUMBER = r"^[-+]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[Nn][Aa][Nn]|[Ii][Nn][Ff]([Ii][Nn][Ii][Tt][Yy])?)$"
 CURRENCY = r"^[$€£¥]\s*"
 
 # canonical SQL name of each role (``start``/``end`` are reserved words in some dialects)
@@ -69,8 +67,8 @@ class Relation:
 
 
 def ident(name: str) -> str:
-    """A quoted identifier (column names may hold spaces, capitals or reserved words)."""
-    return exp.to_identifier(name, quoted=True).sql(SOURCE_DIALECT)
+    """A quoted identifier in DuckDB's dialect (column names may hold spaces, capitals or reserved words)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def table_name(name: str) -> str:
@@ -90,6 +88,10 @@ def transpile(sql: str, dialect: str, pretty: bool = False) -> str:
     """``sql`` (DuckDB's dialect) in ``dialect``."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}; use one of {', '.join(DIALECTS)}")
+    try:
+        import sqlglot
+    except ImportError:
+        raise MissingExtra("sql", "sqlglot") from None
     return sqlglot.transpile(sql, read=SOURCE_DIALECT, write=dialect, pretty=pretty)[0]
 
 
