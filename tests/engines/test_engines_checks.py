@@ -46,6 +46,8 @@ def _said(problems) -> list[tuple]:
 
 @pytest.mark.parametrize("kind", list(FILES))
 def test_checks_say_what_io_says(engine_name, kind, maker, tmp_path):
+    if engine_name == "spark" and kind != "subscriptions":  # seconds a query; counts are in the random suite
+        pytest.skip("Spark: the subscriptions file (the end-before-start example) stands for the wording")
     path = tmp_path / f"{kind}.csv"
     path.write_text(FILES[kind])
     options = LoadOptions(now=NOW)

@@ -21,7 +21,7 @@ from workbench.metrics import AnalysisOptions, PeriodSpec
 from workbench.metrics.engines import Engine, open_engine
 from workbench.metrics.periods import UNITS
 
-EXAMPLES = {"duckdb": 40, "postgres": 25, "spark": 4}
+EXAMPLES = {"duckdb": 30, "postgres": 20, "spark": 2}
 IDS = ["00042", "42", "a", "Bé", "c-1", "x y", "7", " 7 ", ""]
 
 base_times = st.datetimes(min_value=datetime(1969, 3, 1), max_value=datetime(2025, 1, 1))
@@ -81,7 +81,10 @@ def nps(draw):
 STRATEGIES = {"events": events(), "subscriptions": subscriptions(), "nps": nps()}
 
 
-def compare(polars_engine, other, kind: str, now: datetime, spec: PeriodSpec, drill: bool) -> None:
+def compare(polars_engine, other, kind: str, now: datetime, spec: PeriodSpec, drill: bool,
+            few: bool = False) -> None:
+    """Checks, as-of, revenue, the reduction and (``drill``) the ids behind cells and formula terms of the
+    first cohort and the last period; ``few`` asks for one cell and two terms (Spark: seconds a query)."""
     assert isinstance(other, Engine)
     assert problem_summary(other.checks(kind, now)) == problem_summary(polars_engine.checks(kind, now))
     if kind not in polars_engine.kinds():  # every row had a problem
@@ -95,12 +98,13 @@ def compare(polars_engine, other, kind: str, now: datetime, spec: PeriodSpec, dr
     if drill and kind != "nps" and expected.height:
         options = AnalysisOptions(period=spec, retention="unbounded" if spec.unit == "week" else "classic")
         cohort = spec.label_of(expected["cohort"].min())
-        for k in (0, 1):
+        for k in (1,) if few else (0, 1):
             assert (other.customers_behind_cell(kind, options, cohort, k)
                     == polars_engine.customers_behind_cell(kind, options, cohort, k))
         column = "period" if kind == "events" else "cohort"
         period = spec.label_of(expected[column].max())
         terms = ("CS", "CN", "CE", "retained", "churned", "resurrected" if kind == "events" else "new_lost")
+        terms = terms[-2:] if few else terms
         for term in terms:
             assert (other.customers_in_flow(kind, options, period, term)
                     == polars_engine.customers_in_flow(kind, options, period, term)), term
@@ -116,7 +120,7 @@ def test_random_data_matches_polars(engine_name, kind, maker):
         options = LoadOptions(now=now)
         reference = open_engine([maker.write(kind, frame)], options)
         other = maker.open(engine_name, kind, frame, options)
-        compare(reference, other, kind, now, spec, drill=engine_name != "spark")
+        compare(reference, other, kind, now, spec, drill=True, few=engine_name == "spark")
         other.close()
         maker.opened.remove(other)
 
