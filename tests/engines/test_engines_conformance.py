@@ -85,7 +85,7 @@ def compare(polars_engine, other, kind: str, now: datetime, spec: PeriodSpec, dr
             few: bool = False) -> None:
     """Checks, as-of, revenue, the reduction and (``drill``) the ids behind cells and formula terms of the
     first cohort and the last period; ``few`` asks for one cell and two terms (Spark: seconds a query)."""
-    assert isinstance(other, Engine)
+    assert isinstance(other, Engine) and isinstance(polars_engine, Engine)
     assert problem_summary(other.checks(kind, now)) == problem_summary(polars_engine.checks(kind, now))
     if kind not in polars_engine.kinds():  # every row had a problem
         assert other.as_of(kind) is None

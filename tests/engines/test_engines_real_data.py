@@ -70,3 +70,13 @@ def test_a_folder_of_three_kinds_is_three_relations(engine_name, maker):
     maker.opened.append(made)
     assert made.kinds() == ("events", "subscriptions", "nps")
     assert made.as_of("events") == datetime(2026, 10, 31, 23, 38, 8)
+
+
+def test_times_with_offsets_follow_the_chosen_zone(engine_name, maker):
+    """The sample's times end in Z; in Europe/Paris every engine shows the same wall clock as polars."""
+    options = LoadOptions(now=NOW, tz="Europe/Paris")
+    path = SAMPLE / "events.csv"
+    reference = open_engine([str(path)], options)
+    other = _open(engine_name, "events", path, options, maker)
+    assert other.as_of("events") == reference.as_of("events") == datetime(2026, 11, 1, 0, 38, 8)
+    compare(reference, other, "events", NOW, PeriodSpec("month"), drill=False)  # as_of is in November in Paris
