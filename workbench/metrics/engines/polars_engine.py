@@ -50,6 +50,10 @@ class PolarsEngine:
     def has_revenue(self, kind: str) -> bool:
         return bool(self.datasets[kind].has_revenue)
 
+    def file_reports(self, now: datetime | None = None) -> list[FileReport]:
+        """Every file's report, as loaded (``validate``); the SQL engines have the same method."""
+        return list(self.reports)
+
     def checks(self, kind: str, now: datetime) -> list[Problem]:
         """The problems found when the files were loaded (``now`` was fixed then, by ``LoadOptions.now``)."""
         return [p for r in self.reports if r.kind == kind for p in r.problems]

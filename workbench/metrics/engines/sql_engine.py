@@ -164,7 +164,7 @@ class SqlEngine:
         return reports
 
     def checks(self, kind: str, now: datetime) -> list[Problem]:
-        return [p for r in self.file_reports(now) if r.kind == kind for p in r.problems]
+        return [p for rel in self._rels(kind) for p in self._report(rel, kind, now).problems]
 
     def _report(self, rel: Relation, kind: str, now: datetime) -> FileReport:
         report = FileReport(path=rel.name, kind=kind, format=self.name, columns=dict(rel.cmap.roles))
