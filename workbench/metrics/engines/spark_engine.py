@@ -91,7 +91,11 @@ class SparkEngine(SqlEngine):
         self.tz = options.tz
         self._views = views or []
         self._own = own_session
-        relations, unusable = map_relations(described, options)
+        try:
+            relations, unusable = map_relations(described, options)
+        except EngineError:
+            self.close()  # no temporary view or own session outlives a source that cannot be used
+            raise
         super().__init__(relations, options, unusable)
 
     @classmethod
