@@ -80,3 +80,16 @@ def test_times_with_offsets_follow_the_chosen_zone(engine_name, maker):
     other = _open(engine_name, "events", path, options, maker)
     assert other.as_of("events") == reference.as_of("events") == datetime(2026, 11, 1, 0, 38, 8)
     compare(reference, other, "events", NOW, PeriodSpec("month"), drill=False)  # as_of is in November in Paris
+
+
+def test_files_of_one_kind_with_different_columns_are_one_source(tmp_path, maker):
+    """Two event exports with their own column names (and one with revenue) are reduced together."""
+    pytest.importorskip("duckdb")
+    (tmp_path / "web.csv").write_text("user_id,ts\n00042,2024-01-03\n7,2024-02-10T08:00:00\n00042,2024-02-11\n")
+    (tmp_path / "shop.csv").write_text("customer_id,order_date,amount\n00042,2024-03-01,12.5\n8,2024-03-02,\n")
+    options = LoadOptions(now=NOW, drop_duplicates=True)
+    reference = open_engine([str(tmp_path)], options)
+    other = open_engine([str(tmp_path)], options, engine="duckdb")
+    maker.opened.append(other)
+    assert other.kinds() == ("events",) and len(other.relations["events"]) == 2
+    compare(reference, other, "events", NOW, PeriodSpec("month"), drill=True)
