@@ -133,7 +133,8 @@ class CohortTable(GridKeys):
         super().__init__(**kwargs)
         self._cells: TriangleCells | None = None
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
-        self._looks: tuple | None = None  # the theme's styles the cached lines were drawn with
+        self._looks: tuple | None = None  # the theme's styles now (None: to be read again)
+        self._drawn_with: tuple | None = None  # those the cached lines were drawn with
 
     # ------------------------------------------------------------ geometry
 
@@ -243,31 +244,30 @@ class CohortTable(GridKeys):
         if cells is None:
             return
         top = int(self.scroll_y)
-        for row in range(top, min(cells.cohorts, top + max(self.size.height - 1, 0))):
-            for target in (old, new):
-                k = cells.on_diagonal(row, target)
-                if k is not None:
-                    self._refresh_cell(row, k)
+        self._refresh_cells([(row, k) for row in range(top, min(cells.cohorts, top + max(self.size.height - 1, 0)))
+                             for k in (cells.on_diagonal(row, old), cells.on_diagonal(row, new)) if k is not None])
 
     def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
         if old != new:
-            self._refresh_cell(old.row, old.column)
-            self._refresh_cell(new.row, new.column)
+            self._refresh_cells([old, new])
             self._scroll_cursor_into_view()
 
-    def _refresh_cell(self, row: int, k: int) -> None:
-        region = self.cell_region(Coordinate(row, k)).translate(-self.scroll_offset)
+    def _refresh_cells(self, coordinates: list[tuple[int, int]]) -> None:
+        """Mark the given cells to be drawn again, those in view only (in one refresh: each call costs)."""
         cells = self._cells
         if cells is None:
             return
         left = cells.label_width  # the frozen labels cover what is scrolled under them
-        visible = region.intersection(Region(left, 1, max(self.size.width - left, 0), max(self.size.height - 1, 0)))
-        if visible:
-            self.refresh(visible)
+        view = Region(left, 1, max(self.size.width - left, 0), max(self.size.height - 1, 0))
+        offset = -self.scroll_offset
+        regions = [visible for row, k in coordinates
+                   if (visible := self.cell_region(Coordinate(row, k)).translate(offset).intersection(view))]
+        if regions:
+            self.refresh(*regions)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._lines.clear()
+        self._looks = None  # the theme, the focus or a parent's class changed: look again before drawing
         self.refresh()
 
     def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
@@ -316,10 +316,11 @@ class CohortTable(GridKeys):
     # ------------------------------------------------------------ drawing
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        looks = self._theme_styles()
-        if looks != self._looks:
-            self._looks = looks
-            self._lines.clear()
+        if self._looks is None:
+            self._looks = self._theme_styles()
+            if self._looks != self._drawn_with:
+                self._drawn_with = self._looks
+                self._lines.clear()
         return super().render_lines(crop)
 
     def _theme_styles(self) -> tuple[Style, Style, Style, Color]:
@@ -330,8 +331,9 @@ class CohortTable(GridKeys):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         cells = self._cells
-        if self._looks is None:
-            self._looks = self._theme_styles()
+        if self._looks is None:  # drawn outside render_lines (a test reading a line)
+            self.render_lines(Region(0, 0, 0, 0))
+        assert self._looks is not None
         base = self._looks[0]
         row = HEADER if y == 0 else y - 1 + int(self.scroll_y)
         if cells is None or row >= cells.rows:
