@@ -796,3 +796,25 @@ async def test_a_click_on_a_cell_moves_the_period_like_a_key(files):
         calendar = report.cohorts.period.index_of(cohort.start) + 1
         assert report.flow.rows[app.period].period == report.cohorts.period.label_of(calendar)
         assert formula_numbers(report.flow.rows[app.period]) in plain(app.query_one(FormulaPanel))
+
+
+@run_async
+async def test_a_click_on_the_cursor_cell_lists_its_customers_and_headers_do_nothing(files):
+    report, result = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        before = table.cursor_coordinate
+        await pilot.click(CohortTable, offset=(1, 0))  # the header line
+        await pilot.click(CohortTable, offset=(1, 2))  # a cohort's label
+        await ready(app, pilot)
+        assert table.cursor_coordinate == before and not isinstance(app.screen, CustomersScreen)
+        region = table.cell_region(before)
+        await pilot.click(CohortTable, offset=(region.x - int(table.scroll_x) + 1, region.y - int(table.scroll_y)))
+        await ready(app, pilot)
+        assert isinstance(app.screen, CustomersScreen)  # as enter does
+        row = report.cohorts.rows[before.row]
+        ids = customers_behind_cell(result.datasets["events"], report.options, row.cohort, before.column)
+        listed = app.screen.query_one("#customers-table")
+        assert [listed.get_row_at(r)[0].plain for r in range(listed.row_count)] == ids
