@@ -29,12 +29,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.metrics import CohortTriangle
-from workbench.ui.cohort_cells import CURRENT, INCOMPLETE, TriangleCells, cell_text
+from workbench.ui.cohort_cells import CURRENT, INCOMPLETE, TriangleCells
 from workbench.ui.export import Table
 from workbench.ui.ramp import Ramp
 from workbench.ui.table import KeyTable
-
-__all__ = ["INCOMPLETE", "CohortTable", "cell_text"]
 
 HEADER = -1  # the row index of the header line (as Textual's DataTable numbers it in mouse metadata)
 LABEL = -1  # the column index of the frozen label column
@@ -109,7 +107,8 @@ class CohortTable(GridKeys):
     triangle: reactive[CohortTriangle | None] = reactive(None, always_update=True)
     percent: reactive[bool] = reactive(True)
     ramp: reactive[Ramp | None] = reactive(None)
-    current: reactive[int | None] = reactive(None)  # calendar period index of the current period
+    # calendar period index of the current period; no repaint of the whole table: watch_current marks its cells
+    current: reactive[int | None] = reactive(None, repaint=False)
     cursor_coordinate: reactive[Coordinate] = reactive(Coordinate(0, 0), repaint=False, always_update=True)
 
     class CursorMoved(Message):
