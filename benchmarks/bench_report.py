@@ -23,7 +23,8 @@ import polars as pl
 
 from workbench.io import LoadOptions, load
 from workbench.metrics import AnalysisOptions, PeriodSpec, analyze
-from workbench.metrics.finish import aggregate, triangle_from
+from workbench.metrics.aggregates import aggregate
+from workbench.metrics.cohorts import triangle_from
 
 ROOT = Path(__file__).resolve().parents[1]
 CDNOW = ROOT.parent / "shared" / "data" / "cdnow" / "cdnow_transactions.csv"

@@ -29,8 +29,8 @@ async def measure(size: tuple[int, int], unit: str, steps: int) -> tuple[float, 
         for step in range(steps):
             await pilot.press("p" if step < steps // 2 else "n")
             await pilot.pause()
-            if app.last_step_seconds is not None:
-                times.append(app.last_step_seconds)
+            if app.main.last_step_seconds is not None:
+                times.append(app.main.last_step_seconds)
     return app.first_screen_seconds, times
 
 

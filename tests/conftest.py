@@ -20,6 +20,16 @@ CDNOW = SHARED / "data" / "cdnow" / "cdnow_transactions.csv"
 
 
 @pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The small seeded sample of tests/app_support.py in a temp folder that is also the working directory
+    (relative paths: the Data tab and exports show the same names on every machine)."""
+    from app_support import write_sample
+
+    monkeypatch.chdir(tmp_path)
+    return write_sample(tmp_path)
+
+
+@pytest.fixture
 def cdnow_path() -> Path:
     if not CDNOW.is_file():
         pytest.skip(f"the shared CDNOW data is not at {CDNOW} (../shared beside the project)")

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_support import EVIL_IDS, expected, ready, run_async, write_evil, write_sample
 from rich.text import Text
-from test_app_support import EVIL_IDS, expected, run_async, write_evil, write_sample
 from textual.coordinate import Coordinate
 from textual.widgets import Input, TabbedContent
 
 from workbench.io import LoadOptions
 from workbench.metrics import AnalysisOptions, PeriodSpec, customers_behind_cell
-from workbench.ui import app as app_module
+from workbench.present.table import EMPTY
+from workbench.ui import main_screen as app_module
 from workbench.ui.app import RetentionApp
 from workbench.ui.churn_panel import ChurnPanel
 from workbench.ui.cltv_panel import CltvPanel
@@ -22,16 +23,12 @@ from workbench.ui.data_panel import DataPanel
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import FormulaPanel
 from workbench.ui.help_screen import HelpScreen
+from workbench.ui.main_screen import MainScreen
+from workbench.ui.model import ViewSettings
 from workbench.ui.nps_panel import NpsPanel
 from workbench.ui.problems_screen import ProblemsScreen
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    return write_sample(tmp_path)
 
 
 def plain(widget) -> str:
@@ -49,13 +46,6 @@ def formula_numbers(row) -> str:
 
 def footer_key(app: RetentionApp, key: str):
     return next(k for k in app.screen.query("FooterKey") if k.key == key)
-
-
-async def ready(app: RetentionApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 # ---------------------------------------------------------------- the first screen
@@ -85,7 +75,7 @@ async def test_first_screen_shows_triangle_and_formula_from_metrics(files):
                 assert cell == f"{value:.1f}" + ("" if row.complete[k] else "~")
         average = [table.get_cell_at(Coordinate(len(report.cohorts.rows), k)).plain.strip()
                    for k in range(report.cohorts.width)]
-        assert average == ["—" if v is None else f"{v:.1f}" for v in report.cohorts.average]
+        assert average == [EMPTY if v is None else f"{v:.1f}" for v in report.cohorts.average]
         # both halves of the product are on screen at 80x24
         for widget in (table, app.query_one(FormulaPanel)):
             assert widget.region.height >= 5
@@ -118,23 +108,23 @@ async def test_n_and_p_step_the_period_and_dim_at_the_ends(files):
     app = RetentionApp(files)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        assert app.period == len(rows) - 1
-        assert app.check_action("next_period", ()) is None  # footer dims n at the end
+        assert app.main.period == len(rows) - 1
+        assert app.main.check_action("next_period", ()) is None  # footer dims n at the end
         await pilot.pause()
         assert footer_key(app, "n").has_class("-disabled") and not footer_key(app, "p").has_class("-disabled")
         await pilot.press("p")
-        assert app.period == len(rows) - 2
+        assert app.main.period == len(rows) - 2
         assert formula_numbers(rows[-2]) in plain(app.query_one(FormulaPanel))
         assert app.query_one(CohortTable).current == report.cohorts.period.index_of(rows[-2].start)
         await pilot.press("n")
         assert formula_numbers(rows[-1]) in plain(app.query_one(FormulaPanel))
         for _ in range(len(rows) + 2):
             await pilot.press("p")
-        assert app.period == 0
-        assert app.check_action("prev_period", ()) is None  # footer dims p at the start
+        assert app.main.period == 0
+        assert app.main.check_action("prev_period", ()) is None  # footer dims p at the start
         await pilot.pause()
         assert footer_key(app, "p").has_class("-disabled") and not footer_key(app, "n").has_class("-disabled")
-        assert app.check_action("next_period", ()) is True
+        assert app.main.check_action("next_period", ()) is True
         assert formula_numbers(rows[0]) in plain(app.query_one(FormulaPanel))
         # everything follows: the flow table's cursor and the churn panel
         assert app.query_one(FlowView).cursor_row == 0
@@ -151,13 +141,13 @@ async def test_arrow_keys_and_hjkl_in_the_table_move_the_period(files):
     app = RetentionApp(files)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        start = app.period
+        start = app.main.period
         await pilot.press("left")
-        assert app.period == start - 1
+        assert app.main.period == start - 1
         await pilot.press("h")
-        assert app.period == start - 2
+        assert app.main.period == start - 2
         await pilot.press("right", "l")
-        assert app.period == start
+        assert app.main.period == start
         table = app.query_one(CohortTable)
         before = table.cursor_coordinate
         await pilot.press("j")
@@ -170,7 +160,7 @@ async def test_arrow_keys_and_hjkl_in_the_table_move_the_period(files):
         # the period shown is the calendar period of the cell under the cursor
         cohort = report.cohorts.rows[table.cursor_coordinate.row]
         calendar = report.cohorts.period.index_of(cohort.start) + table.cursor_coordinate.column
-        assert rows[app.period].period == report.cohorts.period.label_of(calendar)
+        assert rows[app.main.period].period == report.cohorts.period.label_of(calendar)
 
 
 @run_async
@@ -210,24 +200,24 @@ async def test_space_plays_and_stops(files, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("space")  # at the end: starts again from the first period
-        assert app.playing
+        assert app.main.playing
         assert "playing" in plain(app.query_one("#status"))
         for _ in range(50):
             await pilot.pause(0.1)
-            if app.period > 0:
+            if app.main.period > 0:
                 break
-        assert app.period > 0
+        assert app.main.period > 0
         await pilot.press("space")
-        assert not app.playing
-        stopped = app.period
+        assert not app.main.playing
+        stopped = app.main.period
         await pilot.pause(0.5)
-        assert app.period == stopped
+        assert app.main.period == stopped
         await pilot.press("space")
         for _ in range(100):
             await pilot.pause(0.1)
-            if not app.playing:
+            if not app.main.playing:
                 break
-        assert not app.playing and app.period == len(report.flow.rows) - 1  # stops by itself at the end
+        assert not app.main.playing and app.main.period == len(report.flow.rows) - 1  # stops by itself at the end
 
 
 # ---------------------------------------------------------------- toggles
@@ -280,7 +270,7 @@ async def test_t_cycles_granularity(files, keys, unit):
         assert app.query_one(CohortTable).triangle.period.unit == unit
         text = plain(app.query_one(FormulaPanel))
         if report.flow.rows:
-            row = report.flow.rows[app.period]
+            row = report.flow.rows[app.main.period]
             assert row.period in text
             if row.crr is not None:
                 assert formula_numbers(row) in text
@@ -321,9 +311,9 @@ async def test_flow_tab_shows_every_period_and_moving_in_it_moves_the_period(fil
             assert cells[6] == f"{row.crr:.1f}"
         assert view.has_focus
         await pilot.press("k")
-        assert app.period == len(report.flow.rows) - 2
+        assert app.main.period == len(report.flow.rows) - 2
         await pilot.press("g")
-        assert app.period == 0
+        assert app.main.period == 0
 
 
 @run_async
@@ -452,7 +442,7 @@ async def test_command_palette_offers_and_runs_actions(files):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.period == len(report.flow.rows) - 2
+        assert app.main.period == len(report.flow.rows) - 2
 
 
 @run_async
@@ -468,15 +458,16 @@ async def test_ctrl_s_exports_the_current_view(files, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         lines = (tmp_path / "triangle.csv").read_text().splitlines()
-        assert lines[0].startswith("cohort,size,0,1")
-        assert lines[1].startswith(f"{report.cohorts.rows[0].cohort},{report.cohorts.rows[0].size},")
+        assert lines[0].startswith("cohort,size,complete_periods,+0,+1")
+        first = report.cohorts.rows[0]
+        assert lines[1].startswith(f"{first.cohort},{first.size},{sum(first.complete)},100.0,{first.retention[1]!r}")
         await pilot.press("2", "ctrl+s")
         await pilot.pause()
         app.screen.query_one(Input).value = str(tmp_path / "flow.md")
         await pilot.press("enter")
         await pilot.pause()
         text = (tmp_path / "flow.md").read_text()
-        assert text.startswith("| Period | CS | CN | CE |")
+        assert text.startswith("| period | CS | CN | CE |")
         assert f"| {report.flow.rows[0].period} | {report.flow.rows[0].CS:,} |" in text
         await pilot.press("ctrl+s", "escape")
         assert not list(tmp_path.glob(".*.tmp"))
@@ -645,15 +636,15 @@ async def test_one_n_press_is_measured(files):
         assert app.first_screen_seconds is not None and app.first_screen_seconds > 0
         await pilot.press("p")
         await pilot.pause()
-        first = app.last_step_seconds
+        first = app.main.last_step_seconds
         await pilot.press("n")
         await pilot.pause()
-        assert first is not None and app.last_step_seconds is not None and app.last_step_seconds > 0
-        assert app.last_step_seconds != first  # a new measurement, for the new step
+        assert first is not None and app.main.last_step_seconds is not None and app.main.last_step_seconds > 0
+        assert app.main.last_step_seconds != first  # a new measurement, for the new step
 
 
 def test_options_reach_the_metrics():
-    settings = app_module.ViewSettings(unit="week", retention="unbounded")
+    settings = ViewSettings(unit="week", retention="unbounded")
     assert settings.options() == AnalysisOptions(period=PeriodSpec("week"), retention="unbounded")
 
 
@@ -683,7 +674,7 @@ def test_readme_lists_every_key():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     keys = readme.split("## Keys", 1)[1]
     names = {"question_mark": "?", "space": "space", "escape": "escape"}
-    for binding in (*RetentionApp.BINDINGS, *KeyTable.BINDINGS, *Table.BINDINGS):
+    for binding in (*MainScreen.BINDINGS, *KeyTable.BINDINGS, *Table.BINDINGS):
         key = names.get(binding.key, binding.key)
         if key.isdigit():
             assert "`1` … `6`" in keys
@@ -701,7 +692,7 @@ async def test_every_cohort_can_be_scrolled_to(files):
     report, result = expected(files, unit="day")
     rows = report.cohorts.rows
     assert len(rows) > 3 * SIZE[1]  # many more cohorts than lines on screen
-    app = RetentionApp(files, settings=app_module.ViewSettings(unit="day"))
+    app = RetentionApp(files, settings=ViewSettings(unit="day"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         table = app.query_one(CohortTable)
@@ -738,7 +729,7 @@ async def test_every_cohort_can_be_scrolled_to(files):
 async def test_a_step_draws_only_the_lines_it_changes(files, monkeypatch):
     """n/p move the underline by one cell in each cohort it crosses: at most the lines in view are drawn
     again, each once, and a step back to a period already drawn draws nothing (its lines are cached)."""
-    app = RetentionApp(files, settings=app_module.ViewSettings(unit="week"))
+    app = RetentionApp(files, settings=ViewSettings(unit="week"))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         table = app.query_one(CohortTable)
@@ -794,8 +785,8 @@ async def test_a_click_on_a_cell_moves_the_period_like_a_key(files):
         assert table.cursor_coordinate == target
         cohort = report.cohorts.rows[2]
         calendar = report.cohorts.period.index_of(cohort.start) + 1
-        assert report.flow.rows[app.period].period == report.cohorts.period.label_of(calendar)
-        assert formula_numbers(report.flow.rows[app.period]) in plain(app.query_one(FormulaPanel))
+        assert report.flow.rows[app.main.period].period == report.cohorts.period.label_of(calendar)
+        assert formula_numbers(report.flow.rows[app.main.period]) in plain(app.query_one(FormulaPanel))
 
 
 @run_async

@@ -3,29 +3,13 @@ them all. (Layout and first-screen checks are the app's own tests.)"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from test_app_support import expected, run_async, write_sample
+from app_support import expected, ready, run_async
 
 from workbench.ui.app import RetentionApp
 from workbench.ui.charts import ChartBox, ChurnCharts, CltvCharts, FlowCharts, NpsCharts, RetentionCharts
 from workbench.ui.charts.chart import Chart
 
 WIDE = (160, 48)  # the app shows the retention chart beside the formula from its "-wide" breakpoint
-
-
-@pytest.fixture
-def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    return write_sample(tmp_path)
-
-
-async def ready(app: RetentionApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def marker_column(text: str) -> int | None:
@@ -48,14 +32,14 @@ async def test_charts_follow_the_period_with_n_and_p(files):
         retention = app.query_one(RetentionCharts).chart("retention")
         assert retention.data.triangle == report.cohorts
         last = len(report.flow.rows) - 1
-        assert app.period == last
+        assert app.main.period == last
         columns = [marker_column(retention.plain())]
         for expected_period in (last - 1, last - 2):
             await pilot.press("p")
             await ready(app, pilot)
-            assert app.period == expected_period
+            assert app.main.period == expected_period
             row = report.cohorts.rows[retention.current]
-            k = app.analysis.period_index[app.period] - report.cohorts.period.index_of(row.start)
+            k = app.analysis.period_index[app.main.period] - report.cohorts.period.index_of(row.start)
             assert retention.marker_index == (k if k >= 0 else None)
             assert retention.spec.marker_x == retention.marker_index
             columns.append(marker_column(retention.plain()))
@@ -64,7 +48,7 @@ async def test_charts_follow_the_period_with_n_and_p(files):
         await pilot.press("2")  # the Flow tab
         await ready(app, pilot)
         flow = app.query_one(FlowCharts).chart("flow")
-        assert flow.marker_index == app.period == last - 2
+        assert flow.marker_index == app.main.period == last - 2
         await pilot.press("n")
         await ready(app, pilot)
         assert flow.marker_index == last - 1 and flow.spec.marker_x == last - 1
@@ -133,18 +117,18 @@ async def test_v_shows_the_retention_curves_under_the_triangle_at_80x24(files):
         assert formula.region.height and not box.region.height  # the formula under the triangle by default
         await pilot.press("3", "v")  # from another tab: v brings the Cohorts tab back with the curves
         await ready(app, pilot)
-        assert app.tabs.active == "cohorts"
+        assert app.main.tabs.active == "cohorts"
         assert box.region.height >= 8 and not formula.region.height
         chart = box.chart("retention")
         assert chart.data.triangle == report.cohorts
-        assert chart.current == app.table.triangle_row(app.table.cursor_coordinate.row)
+        assert chart.current == app.main.table.triangle_row(app.main.table.cursor_coordinate.row)
         before = chart.marker_index
         await pilot.press("p")
         await ready(app, pilot)
         assert chart.marker_index == before - 1 and chart.spec.marker_x == chart.marker_index
         await pilot.press("j")  # the next cohort's curve becomes the bold one
         await ready(app, pilot)
-        assert chart.current == app.table.triangle_row(app.table.cursor_coordinate.row)
+        assert chart.current == app.main.table.triangle_row(app.main.table.cursor_coordinate.row)
         await pilot.press("v")
         await ready(app, pilot)
         assert formula.region.height and not box.region.height

@@ -10,11 +10,12 @@ from textual.app import App, ComposeResult
 
 from workbench.charts import strip_colors
 from workbench.charts.base import ANSI_PALETTE
+from workbench.charts.retention import RetentionData
 from workbench.io import load
 from workbench.metrics import AnalysisOptions, analyze
 from workbench.metrics.survival import kaplan_meier
 from workbench.resources import sample_paths
-from workbench.ui.charts import Chart, RetentionData
+from workbench.ui.charts import Chart
 
 THEMES = ("textual-dark", "textual-light", "ansi-dark")
 SIZES = ((80, 24), (120, 40))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "workbench"
-PURE = ("io", "metrics")
+PURE = ("io", "metrics", "present", "charts", "commands")
 
 IMPORT_ALL = """
 import importlib, pkgutil, sys
@@ -98,3 +98,60 @@ def test_the_import_scanner_sees_hidden_imports(tmp_path: Path):
     sample.write_text("def f():\n    from textual.app import App\n    import importlib\n"
                       "    importlib.import_module('workbench.ui.app')\n")
     assert {n for n in _imports(sample) if _forbidden(n)} == {"textual.app", "textual.app.App", "workbench.ui.app"}
+
+
+def _package_imports(pkg: str) -> dict[str, list[str]]:
+    return {str(f.relative_to(PACKAGE)): sorted(_imports(f)) for f in sorted((PACKAGE / pkg).rglob("*.py"))}
+
+
+def test_metrics_does_not_read_files_or_present():
+    """metrics gets rows from an engine (a Dataset, duck-typed), never from workbench.io, and knows no output."""
+    upward = ("workbench.io", "workbench.present", "workbench.commands", "workbench.cli", "workbench.ui",
+              "workbench.charts")
+    offenders = {f: [n for n in names if n.startswith(upward)] for f, names in _package_imports("metrics").items()}
+    assert {f: names for f, names in offenders.items() if names} == {}
+
+
+def test_present_does_not_depend_on_the_outputs_above_it():
+    upward = ("workbench.commands", "workbench.cli", "workbench.ui", "workbench.charts")
+    offenders = {f: [n for n in names if n.startswith(upward)] for f, names in _package_imports("present").items()}
+    assert {f: names for f, names in offenders.items() if names} == {}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_import_cycle_between_modules():
+    """Every import between workbench modules (inside functions too: a lazy import that dodges a cycle is
+    still one), as a graph: it must have no cycle. A package's __init__ re-exporting its modules is not one."""
+    modules = {_module_name(f): f for f in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        targets: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("workbench"):
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    targets.add(full if full in modules else node.module)
+            elif isinstance(node, ast.Import):
+                targets.update(a.name for a in node.names if a.name in modules)
+        graph[name] = {t for t in targets if t in modules and not name.startswith(t + ".") and t != name}
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []

@@ -9,7 +9,7 @@ from datetime import datetime as D
 
 import polars as pl
 import pytest
-from test_metrics_reference import dataset
+from references import dataset
 
 from workbench.io import LoadOptions, load
 from workbench.metrics import (
@@ -24,6 +24,7 @@ from workbench.metrics import (
     flow,
     nps_stats,
 )
+from workbench.present.report_json import report_json
 
 MONTH = PeriodSpec("month")
 
@@ -86,7 +87,7 @@ def test_zero_denominators_are_none():
     assert f.row("2024-02").quick_ratio == 0.0
     report = analyze({"events": dataset("events", events([("x", D(2024, 1, 3)), ("y", D(2024, 3, 3))]))},
                      AnalysisOptions(period=MONTH, as_of=D(2024, 4, 1)))
-    text = report.to_json()
+    text = report_json(report)
     assert "Infinity" not in text and "NaN" not in text
     assert json.loads(text)["flow"][1]["crr"] is None
 
@@ -194,7 +195,7 @@ def test_analyze_multiple_kinds_and_json_keys():
                        schema_overrides={"score": pl.Int8})
     report = analyze({"nps": dataset("nps", nps), "subscriptions": dataset("subscriptions", SUBS),
                       "events": dataset("events", EVENTS)}, AS_OF)
-    out = json.loads(report.to_json())
+    out = json.loads(report_json(report))
     assert out["kind"] == "events" and out["kinds"] == ["events", "subscriptions", "nps"]
     assert out["period"] == "month" and out["as_of"] == "2024-05-01T00:00:00"
     assert set(out["cohorts"][0]) == {"cohort", "size", "active", "retention", "complete"}
@@ -224,4 +225,26 @@ def test_non_finite_revenue_counts_as_zero():
     frame = events([("a", D(2024, 1, 2), float("nan")), ("b", D(2024, 1, 3), float("inf")),
                     ("a", D(2024, 2, 2), 5.0)])
     report = analyze({"events": dataset("events", frame)}, AnalysisOptions(period=MONTH, as_of=D(2024, 3, 1)))
-    assert json.loads(report.to_json())["flow"][0]["revenue"] == 5.0
+    assert json.loads(report_json(report))["flow"][0]["revenue"] == 5.0
+
+
+def test_a_toggle_that_keeps_the_period_reuses_the_reductions(monkeypatch):
+    """classic → unbounded (and a new margin) with the app's cache scans no row again, and gives the same
+    numbers as a fresh analysis."""
+    from workbench.metrics import report as report_module
+    from workbench.resources import sample_paths
+
+    datasets = load(sample_paths()).datasets
+    cache: dict = {}
+    analyze(datasets, AnalysisOptions(), cache=cache)
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("the rows were reduced again")
+
+    fresh = analyze(datasets, AnalysisOptions(retention="unbounded", margin=0.3))
+    monkeypatch.setattr(report_module, "aggregate", no_scan)
+    monkeypatch.setattr(report_module, "reduce_subscriptions", no_scan)
+    monkeypatch.setattr(report_module, "nps_summary", no_scan)
+    monkeypatch.setattr(report_module, "resolve_as_of", no_scan)
+    cached = analyze(datasets, AnalysisOptions(retention="unbounded", margin=0.3), cache=cache)
+    assert report_json(cached) == report_json(fresh)

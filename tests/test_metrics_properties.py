@@ -1,4 +1,4 @@
-"""Every metric against the plain references of test_metrics_reference, on random data (hypothesis)."""
+"""Every metric against the plain references of tests/references.py, on random data (hypothesis)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_metrics_reference import (
+from references import (
     UNITS,
     dataset,
     event_frames,
@@ -41,6 +41,7 @@ from workbench.metrics import (
     nps_stats,
     nps_summary,
 )
+from workbench.metrics import period_exprs as pe
 
 
 def close(a, b) -> bool:
@@ -81,12 +82,12 @@ def check_triangle(got, expected):
 def test_period_labels_starts_and_arithmetic(unit, week_start, stamps):
     spec = PeriodSpec(unit, week_start)
     frame = pl.DataFrame({"ts": stamps}, schema={"ts": pl.Datetime("us")})
-    got = frame.select(spec.truncate(pl.col("ts")).alias("start"), spec.label(pl.col("ts")).alias("label"),
-                       spec.index(pl.col("ts")).alias("i"),
-                       spec.offset(spec.truncate(pl.col("ts")), 1).alias("next"),
-                       spec.offset(spec.truncate(pl.col("ts")), pl.lit(-2)).alias("back2"))
-    got = got.with_columns(spec.index_start(pl.col("i")).alias("from_index"),
-                           spec.index_label(pl.col("i")).alias("label_from_index"))
+    got = frame.select(pe.truncate(spec, pl.col("ts")).alias("start"), pe.period_label(spec, pl.col("ts")).alias("label"),
+                       pe.period_index(spec, pl.col("ts")).alias("i"),
+                       pe.offset(spec, pe.truncate(spec, pl.col("ts")), 1).alias("next"),
+                       pe.offset(spec, pe.truncate(spec, pl.col("ts")), pl.lit(-2)).alias("back2"))
+    got = got.with_columns(pe.index_start(spec, pl.col("i")).alias("from_index"),
+                           pe.index_label(spec, pl.col("i")).alias("label_from_index"))
     for ts, row in zip(stamps, got.iter_rows(named=True), strict=True):
         start = period_start(ts, unit, week_start)
         assert row["start"] == start == row["from_index"] == spec.start_of(row["i"])
@@ -95,8 +96,8 @@ def test_period_labels_starts_and_arithmetic(unit, week_start, stamps):
         assert spec.index_of(ts) == row["i"]
         assert spec.index_of_label(row["label"]) == row["i"]
         assert spec.index_of(next_start(start, unit)) == row["i"] + 1
-        assert spec.offset(pl.lit(row["back2"]), 2).meta is not None
-        assert pl.select(spec.offset(pl.lit(row["back2"]), 2)).item() == start
+        assert pe.offset(spec, pl.lit(row["back2"]), 2).meta is not None
+        assert pl.select(pe.offset(spec, pl.lit(row["back2"]), 2)).item() == start
 
 
 # ---------------------------------------------------------------- cohort triangle

@@ -1,14 +1,12 @@
-"""Snapshots of every tab of the app at 80×24 and 120×40, on small seeded data (tests/test_app_support.py).
+"""Snapshots of every tab of the app at 80×24 and 120×40, on small seeded data (tests/app_support.py).
 
 Update after looking at the report: ``pytest tests/test_snapshots_app.py --snapshot-update``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from test_app_support import write_sample
+from app_support import ready
 
 from workbench.ui.app import RetentionApp
 
@@ -16,24 +14,11 @@ SIZES = ((80, 24), (120, 40))
 TABS = {"cohorts": [], "flow": ["2"], "churn": ["3"], "nps": ["4"], "cltv": ["5"], "data": ["6"]}
 
 
-@pytest.fixture
-def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.chdir(tmp_path)  # relative paths: the Data tab shows the same names on every machine
-    return write_sample(tmp_path)
-
-
-async def loaded(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def after(*keys: str):
     """Load, press the keys, and let every redraw they cause (shown panels, charts) settle."""
 
     async def run_before(pilot) -> None:
-        await loaded(pilot)
+        await ready(pilot.app, pilot)
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
@@ -60,7 +45,7 @@ def test_help(snap_compare, files):
 
 def test_ansi_theme(snap_compare, files):
     async def ansi(pilot) -> None:
-        await loaded(pilot)
+        await ready(pilot.app, pilot)
         pilot.app.theme = "ansi-dark"
         await pilot.pause()
 

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from test_app_support import expected, write_sample
+from app_support import expected, write_sample
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_app_support import expected, write_sample
+from app_support import expected, write_sample
 
 from workbench.io import LoadOptions
 from workbench.ui.loading import READ_SHARE, load_and_compute

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import importlib
 
-CHART_NAMES = ("retention", "flow", "churn", "revenue", "nps", "cltv")
+from workbench.charts.registry import CHARTS, COMMANDS
+
+CHART_NAMES = tuple(COMMANDS)  # what `report --chart` takes
 
 # Imported on first use (PEP 562), so that `from workbench.charts import CHART_NAMES` does not load plotext:
 # the command line declares its options with it and should start fast.
@@ -23,6 +25,7 @@ _LAZY = {
     "draw": "base", "draw_figure": "base", "strip_colors": "base", "to_ascii": "base",
     "churn_spec": "churn", "revenue_spec": "churn", "cltv_spec": "cltv", "flow_spec": "flow",
     "nps_distribution_spec": "nps", "nps_trend_spec": "nps", "retention_spec": "retention",
+    "RetentionData": "retention",
     "ChartUnavailable": "render", "chart_specs": "render", "render_chart": "render", "wants_ascii": "render",
 }
 
@@ -33,4 +36,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'workbench.charts' has no attribute {name!r}")
 
 
-__all__ = ["CHART_NAMES", *_LAZY]
+__all__ = ["CHARTS", "CHART_NAMES", "COMMANDS", *_LAZY]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from workbench.charts.base import ChartSpec, Series, split_complete
 from workbench.metrics import Flow
+from workbench.present.table import INCOMPLETE
 
 
 def _ticks(flow: Flow) -> tuple[tuple[float, ...], tuple[str, ...]]:
     return (tuple(float(i) for i in range(len(flow.rows))),
-            tuple(r.period + ("" if r.complete else "~") for r in flow.rows))
+            tuple(r.period + ("" if r.complete else INCOMPLETE) for r in flow.rows))
 
 
 def _marker(flow: Flow, marker_index: int | None) -> float | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from workbench.charts.base import ChartSpec, Series, line
 from workbench.metrics import Flow
+from workbench.present.table import INCOMPLETE
 
 BARS = (("CS", "muted"), ("CN", "good"), ("CE", "emphasis"), ("churned", "bad"))
 
@@ -43,7 +44,7 @@ def flow_spec(flow: Flow | None, *, marker_index: int | None = None, max_periods
                        yside="right"))
     series.append(line("kept %", [(x, r.starting_retention) for x, r in zip(xs, rows, strict=True)],
                        role="extra", yside="right"))
-    labels = tuple(r.period + ("" if r.complete else "~") for r in rows)
+    labels = tuple(r.period + ("" if r.complete else INCOMPLETE) for r in rows)
     marker = float(marker_index) if marker_index is not None and marker_index in shown else None
     return ChartSpec("flow", f"CS, CN, CE, churned (bars) and CRR %, kept % (lines, right) per {flow.period.noun}",
                      tuple(series), xticks=tuple(xs), xlabels=labels, ylim_right=(0, 100), marker_x=marker)

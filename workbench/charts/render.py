@@ -5,15 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from workbench.charts import CHART_NAMES
 from workbench.charts.base import ANSI_PALETTE, ChartSpec, Palette, draw
-from workbench.charts.churn import churn_spec, revenue_spec
-from workbench.charts.cltv import cltv_spec
-from workbench.charts.flow import flow_spec, periods_that_fit
-from workbench.charts.nps import nps_distribution_spec, nps_trend_spec
-from workbench.charts.retention import retention_spec
+from workbench.charts.registry import CHARTS, COMMANDS
 from workbench.metrics import Report
 
 
@@ -40,31 +35,21 @@ def _normal(encoding: str) -> str:
     return encoding.lower().replace("-", "").replace("_", "")
 
 
-def chart_specs(report: Report, name: str, km=None, width: int = 80) -> list[ChartSpec]:
-    """The specs the command line prints for ``name`` (churn adds revenue retention when there is revenue;
-    nps adds the score distribution of all responses). ``km``: Kaplan-Meier survival % of the subscriptions
-    (:func:`workbench.metrics.survival.kaplan_meier`) for the retention chart."""
-    makers: dict[str, Callable[[], list[ChartSpec]]] = {
-        "retention": lambda: [retention_spec(report.cohorts, km=km)],
-        "flow": lambda: [flow_spec(report.flow, max_periods=periods_that_fit(width))],  # the latest periods
-        "churn": lambda: [churn_spec(report.flow)]
-        + ([revenue_spec(report.flow)] if report.flow is not None and report.flow.has_revenue else []),
-        "revenue": lambda: [revenue_spec(report.flow)],
-        "nps": lambda: [nps_trend_spec(report.nps),
-                        nps_distribution_spec(report.nps.overall if report.nps else None)],
-        "cltv": lambda: [cltv_spec(report.cltv, current=0)],  # the oldest cohort (the longest curve) bold
-    }
-    if name not in makers:
-        raise ChartUnavailable(f"unknown chart {name!r}; use one of {', '.join(CHART_NAMES)}")
-    specs = makers[name]()
+def chart_specs(report: Report, name: str, width: int = 80) -> list[ChartSpec]:
+    """The specs the command line prints for ``name`` (see :data:`workbench.charts.registry.COMMANDS`: churn
+    adds revenue retention when there is revenue; nps adds the score distribution of all responses)."""
+    if name not in COMMANDS:
+        raise ChartUnavailable(f"unknown chart {name!r}; use one of {', '.join(COMMANDS)}")
+    charts = [CHARTS[member] for member in COMMANDS[name]]
+    specs = [c.build(c.data(report), c.cli_current, None, width) for i, c in enumerate(charts)
+             if i == 0 or c.shown(report)]
     if specs and specs[0].empty:
         raise ChartUnavailable(f"no {name} chart for this data: {specs[0].empty}")
     return specs
 
 
 def render_chart(report: Report, name: str, width: int | None = None, height: int | None = None,
-                 ascii: bool | None = None, color: bool = False, palette: Palette = ANSI_PALETTE,
-                 km=None) -> str:
+                 ascii: bool | None = None, color: bool = False, palette: Palette = ANSI_PALETTE) -> str:
     """The chart ``name`` as text: sized to the terminal unless ``width``/``height`` are given; plain ASCII
     when ``ascii`` is True, or (None) when stdout's encoding is not UTF-8. Raises :class:`ChartUnavailable`."""
     size = shutil.get_terminal_size((80, 24))
@@ -72,7 +57,7 @@ def render_chart(report: Report, name: str, width: int | None = None, height: in
     height = height or max(size.lines - 1, 10)
     if ascii is None:
         ascii = wants_ascii()
-    specs = chart_specs(report, name, km=km, width=width)
+    specs = chart_specs(report, name, width=width)
     each = max(height // len(specs), 8)
     return "\n\n".join(draw(spec, width=width, height=each, palette=palette, ascii=ascii, color=color)
                        for spec in specs) + "\n"

@@ -7,9 +7,22 @@ Points that are not final yet (``complete[k]`` False) are drawn apart, as dots.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from workbench.charts.base import ChartSpec, Series, line, split_complete
 from workbench.metrics import CohortTriangle
+
+
+@dataclass(frozen=True)
+class RetentionData:
+    """What the retention chart plots: the triangle and, when available, Kaplan-Meier survival % by k."""
+
+    triangle: CohortTriangle | None
+    km: Sequence[float | None] | None = None
+
+    @property
+    def km_label(self) -> str:
+        return km_label_for(self.triangle)
 
 
 def km_label_for(triangle: CohortTriangle | None) -> str:

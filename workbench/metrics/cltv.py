@@ -7,8 +7,55 @@ revenue; with other periods it is "MRR per period".
 
 from __future__ import annotations
 
-from workbench.metrics.finish import Aggregates, aggregate, flow_from
-from workbench.metrics.results import AnalysisOptions, ArpuRow, Cltv, CumulativeRow, Flow
+from dataclasses import dataclass
+
+from workbench.metrics.aggregates import Aggregates, aggregate
+from workbench.metrics.flow import Flow, flow_from
+from workbench.metrics.options import AnalysisOptions
+from workbench.metrics.periods import PeriodSpec
+
+
+@dataclass(frozen=True)
+class ArpuRow:
+    """Revenue, active (paying) customers and ARPU = revenue / customers in one period."""
+
+    period: str
+    revenue: float
+    customers: int
+    arpu: float | None
+    complete: bool
+
+
+@dataclass(frozen=True)
+class CumulativeRow:
+    """Realised cumulative revenue per customer of a cohort, k periods since acquisition (k = 0 ..)."""
+
+    cohort: str
+    size: int
+    per_customer: tuple[float, ...]
+    complete: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class Cltv:
+    """CLTV = ARPU × margin / churn rate, with every piece named.
+
+    ``arpu`` and ``churn_rate`` (a fraction, 0–1, per period) are pooled over complete periods: total revenue /
+    total active customer-periods, total churned / total CS. ``cltv`` is None when the churn rate is 0 or
+    unknown; ``note`` then says why. ``margin_is_default`` is True when the margin was not given (1.0), which
+    the screen must say.
+    """
+
+    kind: str
+    period: PeriodSpec
+    margin: float
+    margin_is_default: bool
+    arpu: float | None
+    churn_rate: float | None
+    cltv: float | None
+    note: str
+    by_period: tuple[ArpuRow, ...]
+    cumulative: tuple[CumulativeRow, ...]
 
 
 def cltv_from(agg: Aggregates, flow: Flow, options: AnalysisOptions) -> Cltv | None:

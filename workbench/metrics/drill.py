@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from workbench.metrics.finish import resolve_as_of
+from workbench.metrics.aggregates import resolve_as_of
+from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.reduce import event_customer_periods, subscription_customers
-from workbench.metrics.results import AnalysisOptions
 
 FLOW_TERMS = ("CS", "CN", "CE", "retained", "churned", "resurrected", "new_lost")
 

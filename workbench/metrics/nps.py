@@ -4,11 +4,65 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from workbench.metrics.options import AnalysisOptions
+from workbench.metrics.periods import PeriodSpec
 from workbench.metrics.reduce import data_as_of, reduce_nps
-from workbench.metrics.results import NPS_MIN_RESPONSES, AnalysisOptions, NpsStats, NpsSummary
+
+NPS_MIN_RESPONSES = 30  # fewer responses than this in a period: too few to say anything
+
+
+@dataclass(frozen=True)
+class NpsStats:
+    """NPS of a set of responses.
+
+    ``nps = %promoters − %detractors`` (None when no responses); ``moe95`` the 95% margin of error
+    ``1.96 × 100 × sqrt(((p + d) − (p − d)²) / n)``; ``wald_low``/``wald_high`` the adjusted-Wald 95% interval
+    (n + 3, promoters + ¾, detractors + ¾), clipped to −100..100; ``distribution[s]`` = responses with score s.
+    ``warning`` is set when there are fewer than :data:`NPS_MIN_RESPONSES` responses.
+    """
+
+    label: str  # the period label, or "all" for the whole data
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float | None
+    moe95: float | None
+    wald_low: float | None
+    wald_high: float | None
+    distribution: tuple[int, ...]
+    complete: bool = True
+    change: float | None = None  # NPS change from the previous period (by_period only)
+    warning: str | None = None
+
+    @property
+    def margin_low(self) -> float | None:
+        """NPS − moe95, not below −100 (the lower edge of the band charts draw)."""
+        return None if self.nps is None or self.moe95 is None else max(self.nps - self.moe95, -100.0)
+
+    @property
+    def margin_high(self) -> float | None:
+        """NPS + moe95, not above 100."""
+        return None if self.nps is None or self.moe95 is None else min(self.nps + self.moe95, 100.0)
+
+
+@dataclass(frozen=True)
+class NpsSummary:
+    """All responses (``overall``), per period (oldest first) and the trend.
+
+    ``trend`` is the least-squares slope of NPS in points per period over periods with enough responses
+    (None with fewer than two such periods); ``trend_text`` says it in words.
+    """
+
+    period: PeriodSpec
+    overall: NpsStats
+    by_period: tuple[NpsStats, ...]
+    trend: float | None
+    trend_text: str
+
 
 Z95 = 1.96
 _US = timedelta(microseconds=1)
@@ -63,11 +117,16 @@ def _trend(points: list[tuple[int, float]]) -> float | None:
 
 
 def nps_summary(dataset, options: AnalysisOptions | None = None) -> NpsSummary:
-    """NPS overall and per period (every period from the first response to as_of), with the trend."""
+    """NPS overall and per period of an nps dataset (reduces, then :func:`nps_from`)."""
     options = options or AnalysisOptions()
-    spec = options.period
     as_of = options.as_of or data_as_of(dataset.lazy(), "nps")
-    frame = reduce_nps(dataset.lazy(), spec, as_of) if as_of is not None else None
+    frame = reduce_nps(dataset.lazy(), options.period, as_of) if as_of is not None else None
+    return nps_from(frame, options.period, as_of)
+
+
+def nps_from(frame, spec: PeriodSpec, as_of) -> NpsSummary:
+    """NPS overall and per period (every period from the first response to as_of), with the trend, from the
+    ``period, score, responses`` aggregate of :func:`workbench.metrics.reduce.reduce_nps`."""
     if frame is None or frame.height == 0:
         empty = nps_stats([0] * 11)
         return NpsSummary(spec, empty, (), None, "no responses")

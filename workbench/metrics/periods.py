@@ -1,4 +1,4 @@
-"""Calendar periods: truncation, labels, integer indexes and period arithmetic, as polars expressions.
+"""Calendar periods: labels, integer indexes and period arithmetic on Python values (no polars here).
 
 Every period has an integer *index* (consecutive periods have consecutive indexes), which makes period
 arithmetic plain integer arithmetic that any SQL engine can run too:
@@ -12,6 +12,9 @@ arithmetic plain integer arithmetic that any SQL engine can run too:
 Labels: ``YYYY-MM-DD`` (the period's first day) for day and week, ``YYYY-MM`` for month, ``YYYY-Qn`` for
 quarter, ``YYYY`` for year. Times are naive wall-clock datetimes, so periods follow the calendar of the
 zone the data was loaded in.
+
+The same arithmetic as polars expressions (what the polars engine computes period indexes with) is in
+:mod:`workbench.metrics.period_exprs`; the SQL engines write it in SQL.
 """
 
 from __future__ import annotations
@@ -20,13 +23,9 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import polars as pl
-
 UNITS = ("day", "week", "month", "quarter", "year")
 WEEK_STARTS = ("monday", "sunday")
 _EPOCH = date(1970, 1, 1)  # a Thursday
-_TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}
-_OFFSET = {"day": "d", "week": "w", "month": "mo", "quarter": "q", "year": "y"}
 _NOUN = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 
 
@@ -48,71 +47,13 @@ class PeriodSpec:
         """'month', 'week', ... for sentences ('churn rate per month')."""
         return _NOUN[self.unit]
 
-    # ------------------------------------------------------------ expressions on datetimes
-
-    def truncate(self, ts: pl.Expr) -> pl.Expr:
-        """The first instant of the period containing ``ts`` (datetime expression)."""
-        if self.unit == "week" and self.week_start == "sunday":
-            return (ts + pl.duration(days=1)).dt.truncate("1w") - pl.duration(days=1)
-        return ts.dt.truncate(_TRUNCATE[self.unit])
-
-    def offset(self, start: pl.Expr, n: int | pl.Expr) -> pl.Expr:
-        """Shift a period start by ``n`` periods (``n`` may be negative or an expression)."""
-        if isinstance(n, pl.Expr):
-            return start.dt.offset_by(pl.format("{}" + _OFFSET[self.unit], n))
-        return start.dt.offset_by(f"{n}{_OFFSET[self.unit]}")
-
-    def index(self, ts: pl.Expr) -> pl.Expr:
-        """The Int64 index of the period containing ``ts``."""
-        if self.unit in ("day", "week"):
-            days = ts.dt.date().cast(pl.Int64)
-            if self.unit == "day":
-                return days
-            return (days + self._week_shift()) // 7
-        year = ts.dt.year().cast(pl.Int64)
-        if self.unit == "year":
-            return year
-        month = ts.dt.month().cast(pl.Int64)
-        if self.unit == "month":
-            return year * 12 + month - 1
-        return year * 4 + (month - 1) // 3
-
-    def label(self, ts: pl.Expr) -> pl.Expr:
-        """The label of the period containing ``ts``."""
-        return self.index_label(self.index(ts))
-
-    # ------------------------------------------------------------ expressions on indexes
-
-    def index_start(self, idx: pl.Expr) -> pl.Expr:
-        """The first instant (datetime[us]) of the period with index ``idx``."""
-        if self.unit == "day":
-            return idx.cast(pl.Int32).cast(pl.Date).cast(pl.Datetime("us"))
-        if self.unit == "week":
-            return (idx * 7 - self._week_shift()).cast(pl.Int32).cast(pl.Date).cast(pl.Datetime("us"))
-        if self.unit == "month":
-            return pl.datetime(idx // 12, idx % 12 + 1, 1, time_unit="us")
-        if self.unit == "quarter":
-            return pl.datetime(idx // 4, (idx % 4) * 3 + 1, 1, time_unit="us")
-        return pl.datetime(idx, 1, 1, time_unit="us")
-
-    def index_label(self, idx: pl.Expr) -> pl.Expr:
-        """The label (str) of the period with index ``idx``."""
-        start = self.index_start(idx)
-        if self.unit in ("day", "week"):
-            return start.dt.strftime("%Y-%m-%d")
-        if self.unit == "month":
-            return start.dt.strftime("%Y-%m")
-        if self.unit == "quarter":
-            return pl.format("{}-Q{}", start.dt.strftime("%Y"), idx % 4 + 1)
-        return start.dt.strftime("%Y")
-
-    # ------------------------------------------------------------ the same on Python values
+    # ------------------------------------------------------------ indexes, starts and labels
 
     def index_of(self, ts: datetime) -> int:
-        """Python version of :meth:`index` for one value."""
+        """The index of the period containing ``ts``."""
         if self.unit in ("day", "week"):
             days = (ts.date() - _EPOCH).days
-            return days if self.unit == "day" else (days + self._week_shift()) // 7
+            return days if self.unit == "day" else (days + self.week_shift()) // 7
         if self.unit == "year":
             return ts.year
         if self.unit == "month":
@@ -121,11 +62,11 @@ class PeriodSpec:
 
     @functools.lru_cache(maxsize=8192)  # noqa: B019 (a frozen, hashable spec; a handful of them per run)
     def start_of(self, idx: int) -> datetime:
-        """Python version of :meth:`index_start` for one index."""
+        """The first instant of the period with index ``idx``."""
         if self.unit == "day":
             day = _EPOCH + timedelta(days=idx)
         elif self.unit == "week":
-            day = _EPOCH + timedelta(days=idx * 7 - self._week_shift())
+            day = _EPOCH + timedelta(days=idx * 7 - self.week_shift())
         elif self.unit == "month":
             day = date(idx // 12, idx % 12 + 1, 1)
         elif self.unit == "quarter":
@@ -139,7 +80,7 @@ class PeriodSpec:
         return self.start_of(idx + 1)
 
     def label_of(self, idx: int) -> str:
-        """Python version of :meth:`index_label` for one index."""
+        """The label of the period with index ``idx``."""
         start = self.start_of(idx)
         if self.unit in ("day", "week"):
             return f"{start:%Y-%m-%d}"
@@ -169,6 +110,7 @@ class PeriodSpec:
             raise ValueError(f"{label!r} is not the label of a {self.noun}")
         return idx
 
-    def _week_shift(self) -> int:
+    def week_shift(self) -> int:
+        """Days to add to days-since-1970 before dividing by 7 (1970-01-01 is a Thursday)."""
         # 1970-01-01 is a Thursday: the Monday before is day -3, the Sunday before is day -4.
         return 3 if self.week_start == "monday" else 4

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
+from workbench.metrics.period_exprs import period_index
 from workbench.metrics.periods import PeriodSpec
 
 _US = timedelta(microseconds=1)
@@ -39,19 +40,32 @@ def data_as_of(lf: pl.LazyFrame, kind: str) -> datetime | None:
     return row.item(0, 0) if row.height else None
 
 
+MICRO = 1_000_000  # money is summed in whole millionths
+
+
 def _revenue(lf: pl.LazyFrame) -> pl.Expr:
-    """Revenue as Float64; missing and non-finite values (NaN, inf) count as 0 so sums stay finite."""
+    """Revenue in whole millionths (Int64); missing and non-finite values (NaN, inf) count as 0.
+
+    Integer sums are exact, so every aggregate is the same whatever order the rows are summed in (polars'
+    streaming engine, DuckDB or Spark each pick their own): the report is byte-identical on every run. A
+    millionth is far below any currency's smallest unit; sums stay exact up to ±9.2 × 10^12.
+    """
     if "revenue" not in lf.collect_schema().names():
-        return pl.lit(0.0)
+        return pl.lit(0, dtype=pl.Int64)
     value = pl.col("revenue").cast(pl.Float64)
-    return pl.when(value.is_finite()).then(value).otherwise(0.0)
+    return pl.when(value.is_finite()).then((value * MICRO).round()).otherwise(0.0).cast(pl.Int64)
+
+
+def _money(column: str) -> pl.Expr:
+    """An Int64 sum in millionths back to Float64 units."""
+    return (pl.col(column) / MICRO).cast(pl.Float64)
 
 
 def event_customer_periods(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.LazyFrame:
     """One row per customer and active period: ``customer_id, period, revenue, cohort, last,
     previous_revenue`` (the customer's revenue in period − 1; null when they were not active then)."""
     rows = (lf.filter(pl.col("ts") <= as_of)
-            .select(pl.col("customer_id"), period.index(pl.col("ts")).alias("period"), _revenue(lf).alias("revenue"))
+            .select(pl.col("customer_id"), period_index(period, pl.col("ts")).alias("period"), _revenue(lf).alias("revenue"))
             .group_by("customer_id", "period").agg(pl.col("revenue").sum()))
     span = rows.group_by("customer_id").agg(pl.col("period").min().alias("cohort"),
                                              pl.col("period").max().alias("last"))
@@ -72,14 +86,15 @@ def reduce_events(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.D
         pl.col("revenue").sum().alias("revenue"),
         pl.col("revenue").filter(kept).sum().alias("revenue_retained"),
         pl.min_horizontal("revenue", "previous_revenue").filter(kept).sum().alias("revenue_retained_capped"),
-    ).sort("cohort", "period").collect(engine="streaming"))
+    ).with_columns(_money("revenue"), _money("revenue_retained"), _money("revenue_retained_capped"))
+        .sort("cohort", "period").collect(engine="streaming"))
 
 
 def subscription_customers(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.LazyFrame:
     """One row per customer: ``customer_id, start, end, mrr, cohort, last``.
 
     A customer with several rows spans from the earliest start to the latest end (no end if any row is open);
-    their MRR is the revenue of their latest-starting row. Rows starting after ``as_of`` are ignored and an
+    their MRR is the revenue of their latest-starting row (in millionths, see :func:`_revenue`). Rows starting after ``as_of`` are ignored and an
     end after ``as_of`` counts as no end yet.
     """
     end = pl.when(pl.col("end") > as_of).then(None).otherwise(pl.col("end"))
@@ -88,22 +103,23 @@ def subscription_customers(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime
             .group_by("customer_id").agg(
                 pl.col("start").min(),
                 pl.when(pl.col("end").is_null().any()).then(None).otherwise(pl.col("end").max()).alias("end"),
-                pl.col("mrr").sort_by("start").last())
-            .with_columns(period.index(pl.col("start")).alias("cohort"),
+                pl.col("mrr").sort_by("start", "mrr").last())
+            .with_columns(period_index(period, pl.col("start")).alias("cohort"),
                           # end > first instant of period j  <=>  j <= index(end − 1µs)
-                          period.index(pl.col("end") - _US).alias("last")))
+                          period_index(period, pl.col("end") - _US).alias("last")))
 
 
 def reduce_subscriptions(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
     """Subscriptions: customers and MRR per (cohort, last) (columns in the module docstring)."""
     return (subscription_customers(lf, period, as_of)
             .group_by("cohort", "last").agg(pl.len().cast(pl.Int64).alias("customers"), pl.col("mrr").sum())
+            .with_columns(_money("mrr"))
             .sort("cohort", "last", nulls_last=True).collect(engine="streaming"))
 
 
 def reduce_nps(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
     """NPS: responses per period and score."""
     return (lf.filter(pl.col("ts") <= as_of)
-            .select(period.index(pl.col("ts")).alias("period"), pl.col("score").cast(pl.Int64))
+            .select(period_index(period, pl.col("ts")).alias("period"), pl.col("score").cast(pl.Int64))
             .group_by("period", "score").agg(pl.len().cast(pl.Int64).alias("responses"))
             .sort("period", "score").collect(engine="streaming"))

@@ -7,13 +7,13 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from workbench.io.text import printable
-from workbench.ui.export import Table
+from workbench.present.table import EMPTY, INCOMPLETE, number
 from workbench.ui.panel_base import ReportPanel, bar
 from workbench.ui.views import no_formula_note
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f} %"
+    return EMPTY if value is None else f"{number(value, 1)} %"
 
 
 class ChurnPanel(ReportPanel):
@@ -63,17 +63,10 @@ class ChurnPanel(ReportPanel):
         width = max(10, (self.size.width or 80) - 40)
         for index, r in enumerate(rows):
             marker = "▶" if index == self.position else " "
-            lines.append(f"{marker} {printable(r.period):<11}{'' if r.complete else '~':1} {_pct(r.churn_rate):>9} "
+            lines.append(f"{marker} {printable(r.period):<11}{'' if r.complete else INCOMPLETE:1} {_pct(r.churn_rate):>9} "
                          f"{r.churned:>7,} ")
             lines.append(bar(r.churn_rate, largest, width) + "\n", style="bold" if index == self.position else "")
         history.update(lines)
 
     def on_resize(self) -> None:
         self.redraw()
-
-    def export_table(self) -> Table:
-        analysis = self.analysis
-        if analysis is None or not analysis.flow_rows:
-            return Table("churn", [], [])
-        rows: list[list[object]] = [[r.period, r.CS, r.churned, r.churn_rate, r.complete] for r in analysis.flow_rows]
-        return Table(f"churn-{analysis.spec.unit}", ["period", "CS", "churned", "churn_rate_pct", "complete"], rows)

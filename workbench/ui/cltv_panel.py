@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from workbench.io.text import printable
-from workbench.ui.export import Table
+from workbench.present.table import EMPTY, INCOMPLETE, show
 from workbench.ui.panel_base import ReportPanel, bar
 
 NEEDS = ("CLTV needs revenue: a revenue (amount) column in the events, or an MRR column in the "
@@ -16,7 +16,7 @@ NEEDS = ("CLTV needs revenue: a revenue (amount) column in the events, or an MRR
 
 
 def _money(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.2f}"
+    return show(value, "money")
 
 
 class CltvPanel(ReportPanel):
@@ -48,14 +48,14 @@ class CltvPanel(ReportPanel):
         text = Text()
         text.append("CLTV = (ARPU × margin) / churn rate", style="bold")
         text.append(f" = ({_money(value.arpu)} × {value.margin:.2f}) / "
-                    f"{'n/a' if churn is None else format(churn, '.4f')} = ")
+                    f"{EMPTY if churn is None else format(churn, '.4f')} = ")
         text.append(_money(value.cltv), style="bold")
         text.append("\n")
         text.append(f"  ARPU revenue per active customer per {noun} {_money(value.arpu)}\n")
         text.append(f"  margin gross margin {value.margin:.0%}"
                     + (" (the default: revenue counted as all profit)" if value.margin_is_default else "") + "\n")
         text.append(f"  churn rate share of customers lost per {noun} "
-                    + ("n/a" if churn is None else f"{churn:.4f} ({churn * 100:.1f} %)") + "\n")
+                    + (EMPTY if churn is None else f"{churn:.4f} ({churn * 100:.1f} %)") + "\n")
         if value.note:
             text.append(printable(value.note, 400) + "\n", style="italic")
         formula.update(text)
@@ -67,18 +67,9 @@ class CltvPanel(ReportPanel):
         lines = Text(f"ARPU by {noun} (▶ current, ~ not over)\n", style="bold")
         for r in rows:
             marker = "▶" if r.period == current else " "
-            lines.append(f"{marker} {printable(r.period):<11}{'' if r.complete else '~':1} {r.revenue:>12,.2f} "
+            lines.append(f"{marker} {printable(r.period):<11}{'' if r.complete else INCOMPLETE:1} {r.revenue:>12,.2f} "
                          f"{r.customers:>7,} {_money(r.arpu):>9} {bar(r.arpu, largest, width)}\n")
         history.update(lines)
 
     def on_resize(self) -> None:
         self.redraw()
-
-    def export_table(self) -> Table:
-        analysis = self.analysis
-        if analysis is None or analysis.report.cltv is None:
-            return Table("cltv", [], [])
-        value = analysis.report.cltv
-        rows: list[list[object]] = [[r.period, r.revenue, r.customers, r.arpu, r.complete] for r in value.by_period]
-        rows.append(["pooled", None, None, value.arpu, None])
-        return Table(f"cltv-{analysis.spec.unit}", ["period", "revenue", "customers", "arpu", "complete"], rows)

@@ -15,9 +15,9 @@ from rich.style import Style
 
 from workbench.io.text import printable
 from workbench.metrics import CohortTriangle
+from workbench.present.table import EMPTY, INCOMPLETE
 from workbench.ui.ramp import Ramp
 
-INCOMPLETE = "~"
 BOLD = Style(bold=True)
 ITALIC = Style(italic=True)
 CURRENT = Style(underline=True, bold=True)
@@ -25,7 +25,7 @@ CURRENT = Style(underline=True, bold=True)
 
 def cell_text(value: float | int | None, percent: bool, complete: bool) -> str:
     if value is None:
-        return "—" if percent else ""
+        return EMPTY if percent else ""
     body = f"{value:.1f}" if percent else f"{value:,}"
     return body + ("" if complete else INCOMPLETE)
 
@@ -117,7 +117,7 @@ class TriangleCells:
         for k in range(self.data_columns):
             pct = average[k] if k < len(average) else None
             style = (self.ramp.style(pct / 100) if self.ramp and pct is not None else Style()) + BOLD
-            cells.append((("—" if pct is None else f"{pct:.1f}").rjust(pad) + " ", style))
+            cells.append(((EMPTY if pct is None else f"{pct:.1f}").rjust(pad) + " ", style))
         return cells
 
     def on_diagonal(self, number: int, current: int | None) -> int | None:

@@ -29,8 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.metrics import CohortTriangle
-from workbench.ui.cohort_cells import CURRENT, INCOMPLETE, TriangleCells
-from workbench.ui.export import Table
+from workbench.ui.cohort_cells import CURRENT, TriangleCells
 from workbench.ui.ramp import Ramp
 from workbench.ui.table import KeyTable
 
@@ -101,8 +100,6 @@ class CohortTable(GridKeys):
         }
     }
     """
-
-    export_name = "cohorts"
 
     triangle: reactive[CohortTriangle | None] = reactive(None, always_update=True)
     percent: reactive[bool] = reactive(True)
@@ -497,22 +494,3 @@ class CohortTable(GridKeys):
             self._select(target)
         else:
             self.user_moved()
-
-    # ------------------------------------------------------------ export
-
-    def export_table(self) -> Table:
-        triangle = self.triangle
-        if triangle is None:
-            return Table(self.export_name, [], [])
-        headers = ["cohort", "size"] + [str(k) for k in range(triangle.width)]
-        rows: list[list[object]] = []
-        for row in triangle.rows:
-            values = row.retention if self.percent else row.active
-            cells = [None if v is None else (round(v, 4) if self.percent else v) for v in values]
-            cells = [c if complete or c is None else f"{c}{INCOMPLETE}"
-                     for c, complete in zip(cells, row.complete, strict=False)]
-            rows.append([row.cohort, row.size, *cells, *[""] * (triangle.width - len(values))])
-        rows.append(["average", sum(r.size for r in triangle.rows),
-                     *[None if v is None else round(v, 4) for v in triangle.average]])
-        name = f"cohorts-{triangle.period.unit}-{triangle.retention_mode}-{'percent' if self.percent else 'counts'}"
-        return Table(name, headers, rows)

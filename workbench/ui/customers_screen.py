@@ -10,12 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from workbench.io.text import printable
-from workbench.ui.export import Table
+from workbench.present.sections import customers_table
+from workbench.present.table import Table
 from workbench.ui.table import KeyTable
 
 
 class CustomerTable(KeyTable):
-    export_name = "customers"
+    """One customer id per row."""
 
 
 class CustomersScreen(ModalScreen[None]):
@@ -42,13 +43,12 @@ class CustomersScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(CustomerTable)
-        table.export_name = self._export_name
         table.add_column("customer_id", key="customer_id")
         table.add_rows([(Text(printable(i, 120)),) for i in self._ids])
         table.focus()
 
     def export_table(self) -> Table:
-        return Table(self._export_name, ["customer_id"], [[i] for i in self._ids])
+        return customers_table(self._ids, self._export_name)
 
     def action_copy_ids(self) -> None:
         self.app.copy_to_clipboard("\n".join(self._ids))

@@ -10,13 +10,14 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from workbench.io.problems import FileReport
-from workbench.io.text import printable
+from workbench.present.sections import files_table
+from workbench.present.table import display_rows
 from workbench.ui.problems_screen import describe_reports
 from workbench.ui.table import KeyTable
 
 
 class FilesTable(KeyTable):
-    export_name = "data-files"
+    """The files read, one row each."""
 
 
 class DataPanel(Widget):
@@ -33,25 +34,18 @@ class DataPanel(Widget):
 
     def on_mount(self) -> None:
         table = self.query_one(FilesTable)
-        for label in ("File", "Kind", "Format", "Read", "Kept", "Dropped", "Columns"):
-            table.add_column(label, key=label.lower())
+        for column in files_table([]).columns:
+            table.add_column(column.name, key=column.name)
 
     def watch_reports(self, reports: list[FileReport] | None) -> None:
         if not self.is_mounted:
             return
         table = self.query_one(FilesTable)
         table.clear()
-        for report in reports or []:
-            columns = ", ".join(f"{role}={printable(col)}" for role, col in report.columns.items())
-            table.add_row(
-                Text(printable(report.path, 60)),
-                Text(report.kind or "not usable"),
-                Text(report.format or "—"),
-                Text(f"{report.rows_read:,}", justify="right"),
-                Text(f"{report.rows_kept:,}", justify="right"),
-                Text(f"{report.rows_dropped:,}", justify="right"),
-                Text(columns),
-            )
+        files = files_table(reports or [])
+        for row in display_rows(files):
+            table.add_row(*[Text(text, justify="left" if column.kind == "text" else "right")
+                            for column, text in zip(files.columns, row, strict=True)])
         problems = self.query_one("#data-problems", Static)
         if reports is None:
             problems.update(Text("Nothing loaded yet."))
@@ -59,6 +53,3 @@ class DataPanel(Widget):
             problems.update(describe_reports([r for r in reports if r.problems]))
         else:
             problems.update(Text("No problems found in any file."))
-
-    def export_table(self):
-        return self.query_one(FilesTable).export_table()

@@ -8,51 +8,19 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
-from workbench.io.text import printable
-from workbench.ui.export import Table
+from workbench.present.sections import flow_table
+from workbench.present.table import display_rows, displayed_columns
 from workbench.ui.model import Analysis
 from workbench.ui.table import KeyTable
 from workbench.ui.views import no_formula_note
 
 
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
-
-
-def _num(value: float | int | None, money: bool = False) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.2f}" if money else f"{value:,}"
-
-
-def columns_for(analysis: Analysis) -> list[tuple[str, object]]:
-    """(header, getter) for the columns this data has."""
-    cols: list[tuple[str, object]] = [
-        ("Period", lambda r: printable(r.period) + ("" if r.complete else "~")),
-        ("CS", lambda r: _num(r.CS)), ("CN", lambda r: _num(r.CN)), ("CE", lambda r: _num(r.CE)),
-        ("Kept", lambda r: _num(r.retained)), ("Churned", lambda r: _num(r.churned)),
-        ("CRR %", lambda r: _pct(r.crr)), ("Start ret %", lambda r: _pct(r.starting_retention)),
-        ("Churn %", lambda r: _pct(r.churn_rate)),
-    ]
-    rows = analysis.flow_rows
-    if any(r.new_lost is not None for r in rows):
-        cols.append(("New lost", lambda r: _num(r.new_lost)))
-    if any(r.resurrected is not None for r in rows):
-        cols.append(("Returned", lambda r: _num(r.resurrected)))
-        cols.append(("Quick ratio", lambda r: "" if r.quick_ratio is None else f"{r.quick_ratio:.2f}"))
-    if analysis.report.flow is not None and analysis.report.flow.has_revenue:
-        cols += [("Revenue", lambda r: _num(r.revenue, money=True)), ("NRR %", lambda r: _pct(r.nrr)),
-                 ("GRR %", lambda r: _pct(r.grr))]
-    return cols
-
-
 class FlowView(KeyTable):
     """One row per period (the current one highlighted); moving the cursor chooses the period."""
 
-    HELP = ("CS customers at the start of the period, CN new during it, CE at its end; Kept = CS customers still "
-            "there at the end; CRR = (CE − CN) / CS. ~ marks a period that is not over.")
-
-    export_name = "flow"
+    HELP = ("CS customers at the start of the period, CN new during it, CE at its end; retained = CS customers "
+            "still there at the end; crr = (CE − CN) / CS × 100; starting_retention = retained / CS × 100. "
+            "~ marks a period that is not over.")
 
     BINDINGS = [Binding("enter", "who_churned", "Who churned", id="flow.churned", key_display="enter",
                         tooltip="List the customers who were there at the start of the period and left")]
@@ -84,11 +52,13 @@ class FlowView(KeyTable):
             self.add_column("Flow")
             self.add_row(Text(no_formula_note(analysis)))
             return
-        cols = columns_for(analysis)
-        for header, _ in cols:
-            self.add_column(Text(header, style="bold"), key=header)
-        for row in analysis.flow_rows:
-            self.add_row(*[Text(get(row), justify="left" if h == "Period" else "right") for h, get in cols])
+        table = flow_table(analysis.report)
+        shown = [table.columns[i] for i in displayed_columns(table)]
+        for column in shown:
+            self.add_column(Text(column.name, style="bold"), key=column.name)
+        for row in display_rows(table):
+            self.add_row(*[Text(text, justify="left" if c.kind == "text" else "right")
+                           for c, text in zip(shown, row, strict=True)])
         self._move(self.position)
 
     def watch_position(self, position: int) -> None:
@@ -110,12 +80,3 @@ class FlowView(KeyTable):
         if self.analysis and self.analysis.flow_rows and 0 <= self.cursor_row < len(self.analysis.flow_rows):
             self.user_moved()
             self.post_message(self.CustomersWanted(self.cursor_row, "churned"))
-
-    def export_table(self) -> Table:
-        analysis = self.analysis
-        if analysis is None or not analysis.flow_rows:
-            return Table(self.export_name, [], [])
-        cols = columns_for(analysis)
-        rows: list[list[object]] = [[get(r) for _, get in cols] for r in analysis.flow_rows]
-        return Table(f"flow-{analysis.spec.unit}", [h for h, _ in cols], rows)
-

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from workbench.io.text import printable
 from workbench.metrics import FlowRow
+from workbench.present.table import EMPTY
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def formula_text(view: FormulaView) -> Text:
     text.append(f"  ·  {view.position + 1} of {view.count}{state}\n")
     text.append("CRR = ((CE − CN) / CS) × 100", style="bold")
     if row.crr is None:
-        text.append(f" = (({row.CE:,} − {row.CN:,}) / {row.CS:,}) × 100 = n/a (no customers at the start)\n")
+        text.append(f" = (({row.CE:,} − {row.CN:,}) / {row.CS:,}) × 100 = {EMPTY} (no customers at the start)\n")
     else:
         text.append(f" = (({row.CE:,} − {row.CN:,}) / {row.CS:,}) × 100 = ")
         text.append(pct(row.crr), style="bold")

@@ -43,8 +43,18 @@ def key_entries(screen: Screen) -> list[KeyEntry]:
                 [keys], binding.description, binding.tooltip, active.node, binding.action)
         elif keys not in entry.keys:
             entry.keys.append(keys)
-    # the app's own keys first (periods, views, tabs), then the focused widget's (moving in a table)
-    return sorted(merged.values(), key=lambda entry: entry.node is not app)
+    # the app's keys, the screen's own (periods, views, tabs), the focused widget's (moving in a table), and
+    # last Textual's generic screen keys (focus, copy)
+    generic = {b.action for b in Screen.BINDINGS if isinstance(b, Binding)}
+
+    def rank(entry: KeyEntry) -> int:
+        if entry.node is app:
+            return 0
+        if entry.node is screen:
+            return 3 if entry.action in generic else 1
+        return 2
+
+    return sorted(merged.values(), key=rank)
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:

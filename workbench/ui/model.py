@@ -10,7 +10,6 @@ from datetime import datetime
 
 from workbench.io.load import LoadResult
 from workbench.metrics import UNITS, AnalysisOptions, FlowRow, PeriodSpec, Report, analyze
-from workbench.metrics.survival import kaplan_meier
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,11 @@ class Analysis:
     report: Report
     settings: ViewSettings
     period_index: list[int] = field(default_factory=list)  # calendar index of each flow row
-    km: tuple[float, ...] | None = None  # Kaplan-Meier survival % by k of the subscriptions, when loaded
+
+    @property
+    def km(self) -> tuple[float, ...] | None:
+        """Kaplan-Meier survival % by k of the subscriptions, when loaded."""
+        return self.report.survival.curve if self.report.survival is not None else None
 
     @property
     def flow_rows(self) -> tuple[FlowRow, ...]:
@@ -68,11 +71,10 @@ class Analysis:
             return None
 
 
-def compute(result: LoadResult, settings: ViewSettings) -> Analysis:
-    """Run the metrics engine on the loaded datasets (call from a worker thread)."""
-    report = analyze(result.datasets, settings.options())
+def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = None) -> Analysis:
+    """Run the metrics engine on the loaded datasets (call from a worker thread). ``cache`` is kept by the
+    caller for the same ``result``: a toggle that does not change the period reuses its reductions."""
+    report = analyze(result.datasets, settings.options(), cache=cache)
     spec = report.options.period
     index = [spec.index_of(row.start) for row in report.flow.rows] if report.flow else []
-    subscriptions = result.datasets.get("subscriptions")
-    km = kaplan_meier(subscriptions, spec, report.as_of) if subscriptions is not None else None
-    return Analysis(report=report, settings=settings, period_index=index, km=km)
+    return Analysis(report=report, settings=settings, period_index=index)

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from workbench.io.text import printable
 from workbench.metrics import NPS_MIN_RESPONSES, NpsStats
-from workbench.ui.export import Table
+from workbench.present.table import EMPTY, INCOMPLETE
 from workbench.ui.panel_base import BAR, ReportPanel, bar
 
 NEEDS = ("NPS needs survey answers: a file with a customer id, a response date and a 0–10 score "
@@ -17,7 +17,7 @@ NEEDS = ("NPS needs survey answers: a file with a customer id, a response date a
 
 
 def _signed(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1f}"
+    return EMPTY if value is None else f"{value:+.1f}"
 
 
 def stats_text(stats: NpsStats, title: str, width: int) -> Text:
@@ -102,22 +102,10 @@ class NpsPanel(ReportPanel):
         for s in summary.by_period:
             marker = "▶" if s.label == label else " "
             warn = "⚠" if s.responses < NPS_MIN_RESPONSES else " "
-            lines.append(f"{marker} {printable(s.label):<11}{'' if s.complete else '~':1} {_signed(s.nps):>7} "
+            lines.append(f"{marker} {printable(s.label):<11}{'' if s.complete else INCOMPLETE:1} {_signed(s.nps):>7} "
                          f"{'± ' + format(s.moe95, '.1f') if s.moe95 is not None else '':>7} "
                          f"{s.responses:>6,} {warn}\n")
         trend.update(lines)
 
     def on_resize(self) -> None:
         self.redraw()
-
-    def export_table(self) -> Table:
-        analysis = self.analysis
-        if analysis is None or analysis.report.nps is None:
-            return Table("nps", [], [])
-        headers = ["period", "responses", "promoters", "passives", "detractors", "nps", "moe95", "complete",
-                   *[f"score_{s}" for s in range(11)]]
-        summary = analysis.report.nps
-        rows: list[list[object]] = [
-            [s.label, s.responses, s.promoters, s.passives, s.detractors, s.nps, s.moe95, s.complete,
-             *s.distribution] for s in (*summary.by_period, summary.overall)]
-        return Table(f"nps-{analysis.spec.unit}", headers, rows)

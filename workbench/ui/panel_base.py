@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 
-from workbench.ui.export import Table
 from workbench.ui.model import Analysis
 
 BAR = "█"
@@ -49,7 +48,4 @@ class ReportPanel(VerticalScroll, can_focus=True):
             self.redraw()
 
     def redraw(self) -> None:  # pragma: no cover - every panel overrides it
-        raise NotImplementedError
-
-    def export_table(self) -> Table:  # pragma: no cover
         raise NotImplementedError

@@ -1,4 +1,4 @@
-"""A DataTable with the keys analysts know (h j k l, g/G) that can hand its contents to the exporter."""
+"""A DataTable with the keys analysts know (h j k l, g/G)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from workbench.ui.export import Table
-
 
 class KeyTable(DataTable):
-    """DataTable + VisiData keys; subclasses set ``export_name`` and may override :meth:`export_table`."""
+    """DataTable + VisiData keys (h j k l, g/G); :meth:`user_moved` tells subclasses the analyst moved."""
 
     BINDINGS = [
         Binding("h", "cursor_left", "Left", show=False, id="table.left"),
@@ -20,8 +18,6 @@ class KeyTable(DataTable):
         Binding("g", "first_row", "First row", show=False, id="table.top"),
         Binding("G", "last_row", "Last row", show=False, id="table.bottom"),
     ]
-
-    export_name = "table"
 
     def user_moved(self) -> None:
         """Called after the analyst moved the cursor with a key or a click (not when the app moved it)."""
@@ -66,16 +62,3 @@ class KeyTable(DataTable):
     def action_page_down(self) -> None:
         super().action_page_down()
         self.user_moved()
-
-    def export_table(self) -> Table:
-        """The plain text of every cell, as shown."""
-        headers = [str(column.label) for column in self.ordered_columns]
-        rows: list[list[object]] = []
-        for row_index, row in enumerate(self.ordered_rows):
-            cells = [str(value).strip() for value in self.get_row_at(row_index)]
-            if self.show_row_labels and row.label is not None:
-                cells = [str(row.label).strip(), *cells]
-            rows.append(cells)
-        if self.show_row_labels and any(r.label is not None for r in self.ordered_rows):
-            headers = ["", *headers]
-        return Table(self.export_name, headers, rows)

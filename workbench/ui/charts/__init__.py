@@ -1,5 +1,6 @@
 """Chart widgets: plotext figures of the metrics results (see :mod:`workbench.charts`), themed and cached."""
 
+from workbench.charts.retention import RetentionData
 from workbench.ui.charts.boxes import (
     CHART_BOXES,
     ChartBox,
@@ -9,7 +10,7 @@ from workbench.ui.charts.boxes import (
     NpsCharts,
     RetentionCharts,
 )
-from workbench.ui.charts.chart import Chart, RetentionData, theme_palette
+from workbench.ui.charts.chart import Chart, theme_palette
 
 __all__ = ["CHART_BOXES", "Chart", "ChartBox", "ChurnCharts", "CltvCharts", "FlowCharts", "NpsCharts",
            "RetentionCharts", "RetentionData", "theme_palette"]

@@ -16,8 +16,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 
+from workbench.charts.registry import CHARTS
 from workbench.metrics import NpsStats
-from workbench.ui.charts.chart import Chart, RetentionData
+from workbench.ui.charts.chart import Chart
 
 
 class ChartBox(Horizontal):
@@ -127,8 +128,7 @@ class RetentionCharts(ChartBox):
         analysis = self.analysis
         if analysis is None:
             return None
-        triangle = analysis.report.cohorts
-        return RetentionData(triangle, analysis.km)  # Kaplan-Meier survival of subscriptions, when loaded
+        return CHARTS[kind].data(analysis.report)  # the triangle, and Kaplan-Meier of the subscriptions
 
     def current_for(self, kind: str) -> int | None:
         return self.cohort if self.cohort_label() is not None else None

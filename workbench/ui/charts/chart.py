@@ -20,8 +20,7 @@ axis text is the terminal's foreground and stays legible.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from plotext._dict import color_codes as COLOR_CODES
@@ -33,50 +32,21 @@ from textual.color import Color
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from workbench.charts import (
+from workbench.charts.base import (
     ANSI_PALETTE,
+    Canvas,
     ChartSpec,
     Palette,
-    churn_spec,
-    cltv_spec,
     draw,
-    flow_spec,
-    nps_distribution_spec,
-    nps_trend_spec,
-    retention_spec,
-    revenue_spec,
+    draw_figure,
+    palette_from_rgb,
 )
-from workbench.charts.base import Canvas, draw_figure, palette_from_rgb
-from workbench.charts.flow import periods_that_fit
-from workbench.charts.retention import km_label_for
-from workbench.metrics import CohortTriangle
+from workbench.charts.registry import CHARTS
 
 CACHE_SIZE = 64
 
 
-@dataclass(frozen=True)
-class RetentionData:
-    """What the retention chart plots: the triangle and, when available, Kaplan-Meier survival % by k."""
-
-    triangle: CohortTriangle | None
-    km: Sequence[float | None] | None = None
-
-    @property
-    def km_label(self) -> str:
-        return km_label_for(self.triangle)
-
-
-Builder = Callable[[Any, int | None, int | None, int], ChartSpec]
-BUILDERS: dict[str, Builder] = {
-    "retention": lambda d, cur, m, w: retention_spec(d.triangle if d else None, current=cur, marker_k=m,
-                                                     km=d.km if d else None),
-    "flow": lambda d, cur, m, w: flow_spec(d, marker_index=m, max_periods=periods_that_fit(w)),
-    "churn": lambda d, cur, m, w: churn_spec(d, marker_index=m),
-    "revenue": lambda d, cur, m, w: revenue_spec(d, marker_index=m),
-    "nps": lambda d, cur, m, w: nps_trend_spec(d, marker_index=m),
-    "nps_distribution": lambda d, cur, m, w: nps_distribution_spec(d),
-    "cltv": lambda d, cur, m, w: cltv_spec(d, current=cur, marker_k=m),
-}
+BUILDERS = {name: chart.build for name, chart in CHARTS.items()}  # the registry, as the widget uses it
 
 
 def theme_palette(app: App) -> Palette:

@@ -1,141 +1,65 @@
-"""The finishing step for cohorts and the retention formula: small aggregates in, result dataclasses out."""
+"""The retention formula per period, CRR = ((CE − CN) / CS) × 100, with every term and why CRR differs from
+the retention of the starting customers (churn and revenue retention are columns of the same rows)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import polars as pl
-
+from workbench.metrics.aggregates import Aggregates, aggregate, ratio
+from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
-from workbench.metrics.reduce import data_as_of, reduce_events, reduce_subscriptions
-from workbench.metrics.results import AnalysisOptions, CohortRow, CohortTriangle, Flow, FlowRow
-
-COHORT_KINDS = ("events", "subscriptions")
-_US = timedelta(microseconds=1)
-
-
-def ratio(num: float, den: float, scale: float = 100.0) -> float | None:
-    """``num / den × scale``, or None when ``den`` is zero."""
-    return num / den * scale if den else None
 
 
 @dataclass(frozen=True)
-class Aggregates:
-    """A dataset reduced once, shared by every finishing function.
+class FlowRow:
+    """The retention formula for one period ``p`` (every period after the first), customers as the unit.
 
-    ``first``/``last`` are the first and last period indexes shown (None when no row is on or before as_of);
-    ``last`` is the later of the period just before as_of ends and the last period with data.
+    ``CS`` customers at the start, ``CN`` new during p, ``CE`` at the end; ``retained`` = of CS, still there
+    at the end; ``churned = CS − retained``. ``crr = (CE − CN) / CS × 100``, ``churn_rate = churned / CS × 100``,
+    ``starting_retention = retained / CS × 100`` (all None when CS = 0).
+
+    Subscriptions only: ``new_lost = CN − (CE − retained)`` (started and ended within p). Events only:
+    ``resurrected`` (active in p, not in p−1, but before), ``quick_ratio = (CN + resurrected) / churned``
+    (None when churned = 0). ``explanation`` says in plain English why crr differs from
+    starting_retention (None when they are equal or CS = 0).
+
+    Revenue (None without a revenue/MRR column): ``revenue`` in p (subscriptions: MRR at the end of p),
+    ``nrr`` net revenue retention and ``grr`` gross revenue retention of the customers of CS, in %.
     """
+
+    period: str
+    start: datetime
+    end: datetime
+    CS: int
+    CN: int
+    CE: int
+    retained: int
+    churned: int
+    crr: float | None
+    churn_rate: float | None
+    starting_retention: float | None
+    complete: bool
+    explanation: str | None = None
+    new_lost: int | None = None
+    resurrected: int | None = None
+    quick_ratio: float | None = None
+    revenue: float | None = None
+    nrr: float | None = None
+    grr: float | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The formula broken down, one row per period after the first, oldest first."""
 
     kind: str
     period: PeriodSpec
-    as_of: datetime
-    first: int | None
-    last: int | None
-    frame: pl.DataFrame
+    rows: tuple[FlowRow, ...]
     has_revenue: bool
 
-    def periods(self) -> range:
-        return range(self.first, self.last + 1) if self.first is not None else range(0)
-
-    def ended(self, idx: int) -> bool:
-        return self.period.end_of(idx) <= self.as_of
-
-    def begun(self, idx: int) -> bool:
-        return self.period.start_of(idx) <= self.as_of
-
-
-def resolve_as_of(dataset, options: AnalysisOptions) -> datetime | None:
-    """``options.as_of`` or else the latest timestamp in the data (None for an empty dataset)."""
-    return options.as_of if options.as_of is not None else data_as_of(dataset.lazy(), dataset.kind)
-
-
-def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) -> Aggregates:
-    """Reduce an events or subscriptions :class:`~workbench.io.Dataset` (the heavy step)."""
-    if dataset.kind not in COHORT_KINDS:
-        raise ValueError(f"cohorts need events or subscriptions, not {dataset.kind}")
-    as_of = as_of or resolve_as_of(dataset, options)
-    spec = options.period
-    lf = dataset.lazy()
-    has_revenue = bool(dataset.has_revenue)
-    if as_of is None:
-        empty = pl.DataFrame()
-        return Aggregates(dataset.kind, spec, datetime(1970, 1, 1), None, None, empty, has_revenue)
-    if dataset.kind == "events":
-        frame = reduce_events(lf, spec, as_of)
-        data_first, data_last = (frame["cohort"].min(), frame["period"].max()) if frame.height else (None, None)
-    else:
-        frame = reduce_subscriptions(lf, spec, as_of)
-        data_first, data_last = (frame["cohort"].min(), frame["cohort"].max()) if frame.height else (None, None)
-    if data_first is None:
-        return Aggregates(dataset.kind, spec, as_of, None, None, frame, has_revenue)
-    last = max(spec.index_of(as_of - _US), data_last)
-    return Aggregates(dataset.kind, spec, as_of, data_first, last, frame, has_revenue)
-
-
-# ---------------------------------------------------------------- cohort triangle
-
-
-def triangle_from(agg: Aggregates, retention: str = "classic") -> CohortTriangle:
-    """The cohort triangle from reduced aggregates."""
-    rows: list[CohortRow] = []
-    spec = agg.period
-    done = {p: (agg.ended(p) if agg.kind == "events" else agg.begun(p)) for p in agg.periods()}
-    if agg.kind == "events":
-        active: dict[tuple[int, int], int] = {}
-        lasts: dict[tuple[int, int], int] = {}
-        for c, p, a, last in agg.frame.select("cohort", "period", "active", "last").iter_rows():
-            active[(c, p)] = a
-            lasts[(c, p)] = last
-        for c in agg.periods():
-            size = active.get((c, c), 0)
-            if retention == "unbounded":
-                counts, running = [], 0
-                for p in range(agg.last, c - 1, -1):
-                    running += lasts.get((c, p), 0)
-                    counts.append(running)
-                counts.reverse()
-            else:
-                counts = [active.get((c, p), 0) for p in range(c, agg.last + 1)]
-            if size:
-                rows.append(_row(spec, c, size, counts, done))
-    else:
-        by_cohort: dict[int, list[tuple[int | None, int]]] = {}
-        for c, last, n in agg.frame.select("cohort", "last", "customers").iter_rows():
-            by_cohort.setdefault(c, []).append((last, n))
-        for c in agg.periods():
-            groups = by_cohort.get(c, [])
-            size = sum(n for _, n in groups)
-            if not size:
-                continue
-            ends: dict[int, int] = {}
-            for last, n in groups:
-                if last is not None:
-                    ends[last] = ends.get(last, 0) + n
-            counts, gone = [size], sum(n for last, n in ends.items() if last < c)
-            for p in range(c + 1, agg.last + 1):
-                gone += ends.get(p - 1, 0)
-                counts.append(size - gone)
-            rows.append(_row(spec, c, size, counts, done))
-    width = max((len(r.active) for r in rows), default=0)
-    average, used = [], []
-    for k in range(width):
-        cells = [(r.active[k], r.size) for r in rows if k < len(r.active) and r.complete[k] and r.size]
-        total = sum(s for _, s in cells)
-        average.append(ratio(sum(a for a, _ in cells), total))
-        used.append(len(cells))
-    mode = retention if agg.kind == "events" else "classic"
-    return CohortTriangle(agg.kind, spec, mode, tuple(rows), tuple(average), tuple(used))
-
-
-def _row(spec: PeriodSpec, c: int, size: int, counts: list[int], done: dict[int, bool]) -> CohortRow:
-    return CohortRow(cohort=spec.label_of(c), start=spec.start_of(c), size=size, active=tuple(counts),
-                     retention=tuple(ratio(a, size) for a in counts),
-                     complete=tuple(done[c + k] for k in range(len(counts))))
-
-
-# ---------------------------------------------------------------- the retention formula
+    def row(self, label: str) -> FlowRow | None:
+        return next((r for r in self.rows if r.period == label), None)
 
 
 def explain_crr(kind: str, CS: int, CN: int, CE: int, retained: int, period: str | None = None) -> str | None:  # noqa: N803
@@ -266,15 +190,6 @@ def _subscription_terms(agg: Aggregates, span: list[int]) -> dict[int, dict]:
                     "rev_kept": float(f2("m", p - 1))}
         terms[p]["rev_capped"] = terms[p]["rev_kept"]
     return terms
-
-
-# ---------------------------------------------------------------- public, per dataset
-
-
-def cohort_triangle(dataset, options: AnalysisOptions | None = None) -> CohortTriangle:
-    """The cohort triangle of an events or subscriptions dataset (see :class:`CohortTriangle`)."""
-    options = options or AnalysisOptions()
-    return triangle_from(aggregate(dataset, options), options.retention)
 
 
 def flow(dataset, options: AnalysisOptions | None = None) -> Flow:

@@ -78,3 +78,11 @@ def run_async(test):
         return asyncio.run(test(*args, **kwargs))
 
     return wrapper
+
+
+async def ready(app, pilot) -> None:
+    """Wait until the app has loaded and computed (its workers are done) and the screen has been laid out."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

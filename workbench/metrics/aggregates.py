@@ -1,0 +1,105 @@
+"""The reduced aggregates of one dataset, shared by every finishing function, and "now" (as_of).
+
+:func:`aggregate` is the only step here that touches rows (through :mod:`workbench.metrics.reduce`); what it
+returns is small (one row per cohort and period) and every number of the report is finished from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import polars as pl
+
+from workbench.metrics.options import AnalysisOptions
+from workbench.metrics.periods import UNITS, PeriodSpec
+from workbench.metrics.reduce import data_as_of, reduce_events, reduce_subscriptions
+
+COHORT_KINDS = ("events", "subscriptions")
+_US = timedelta(microseconds=1)
+# A triangle of n periods has up to n(n+1)/2 cells; past this many periods (2 million cells) the report would
+# not fit in memory or on any screen, so it stops early and names a period that fits.
+MAX_PERIODS = 2_000
+
+
+class TooManyPeriods(ValueError):
+    """The data spans more periods than a report can hold at this granularity; the message names a better one."""
+
+
+def check_span(spec: PeriodSpec, first: int, last: int) -> None:
+    """Raise :class:`TooManyPeriods` when ``first`` .. ``last`` is more than :data:`MAX_PERIODS` periods."""
+    count = last - first + 1
+    if count <= MAX_PERIODS:
+        return
+    start, end = spec.start_of(first), spec.end_of(last) - _US
+    better = None
+    for unit in UNITS[UNITS.index(spec.unit) + 1:]:
+        coarser = PeriodSpec(unit, spec.week_start)
+        n = coarser.index_of(end) - coarser.index_of(start) + 1
+        if n <= MAX_PERIODS:
+            better = f"--period {unit} ({n:,} {coarser.noun}s)"
+            break
+    raise TooManyPeriods(
+        f"the data spans {count:,} {spec.noun}s ({start:%Y-%m-%d} to {end:%Y-%m-%d}): a cohort triangle of up to "
+        f"{count * (count + 1) // 2:,} cells, more than a report can hold (at most {MAX_PERIODS:,} periods); "
+        + (f"use {better}" if better else "set --as-of or filter the data to a shorter span"))
+
+
+def ratio(num: float, den: float, scale: float = 100.0) -> float | None:
+    """``num / den × scale``, or None when ``den`` is zero."""
+    return num / den * scale if den else None
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """A dataset reduced once, shared by every finishing function.
+
+    ``first``/``last`` are the first and last period indexes shown (None when no row is on or before as_of);
+    ``last`` is the later of the period just before as_of ends and the last period with data.
+    """
+
+    kind: str
+    period: PeriodSpec
+    as_of: datetime
+    first: int | None
+    last: int | None
+    frame: pl.DataFrame
+    has_revenue: bool
+
+    def periods(self) -> range:
+        return range(self.first, self.last + 1) if self.first is not None else range(0)
+
+    def ended(self, idx: int) -> bool:
+        return self.period.end_of(idx) <= self.as_of
+
+    def begun(self, idx: int) -> bool:
+        return self.period.start_of(idx) <= self.as_of
+
+
+def resolve_as_of(dataset, options: AnalysisOptions) -> datetime | None:
+    """``options.as_of`` or else the latest timestamp in the data (None for an empty dataset)."""
+    return options.as_of if options.as_of is not None else data_as_of(dataset.lazy(), dataset.kind)
+
+
+def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) -> Aggregates:
+    """Reduce an events or subscriptions :class:`~workbench.io.Dataset` (the heavy step)."""
+    if dataset.kind not in COHORT_KINDS:
+        raise ValueError(f"cohorts need events or subscriptions, not {dataset.kind}")
+    as_of = as_of or resolve_as_of(dataset, options)
+    spec = options.period
+    lf = dataset.lazy()
+    has_revenue = bool(dataset.has_revenue)
+    if as_of is None:
+        empty = pl.DataFrame()
+        return Aggregates(dataset.kind, spec, datetime(1970, 1, 1), None, None, empty, has_revenue)
+    if dataset.kind == "events":
+        frame = reduce_events(lf, spec, as_of)
+        data_first, data_last = (frame["cohort"].min(), frame["period"].max()) if frame.height else (None, None)
+    else:
+        frame = reduce_subscriptions(lf, spec, as_of)
+        data_first, data_last = (frame["cohort"].min(), frame["cohort"].max()) if frame.height else (None, None)
+    if data_first is None:
+        return Aggregates(dataset.kind, spec, as_of, None, None, frame, has_revenue)
+    last = max(spec.index_of(as_of - _US), data_last)
+    check_span(spec, data_first, last)
+    return Aggregates(dataset.kind, spec, as_of, data_first, last, frame, has_revenue)

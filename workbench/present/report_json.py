@@ -1,0 +1,63 @@
+"""The JSON form of a :class:`workbench.metrics.Report` (``workbench report --format json``).
+
+Numbers are unrounded, undefined ratios are null, and the keys are the column names used everywhere else
+(the app's tables, CSV and Markdown; see README). The same report gives the same bytes on every run: the
+metrics sum money exactly, and nothing here depends on hash or thread order.
+"""
+
+from __future__ import annotations
+
+import json
+
+from workbench.metrics import NpsStats, Report
+from workbench.present.columns import flow_columns
+
+
+def _nps_dict(s: NpsStats) -> dict:
+    return {"responses": s.responses, "promoters": s.promoters, "passives": s.passives,
+            "detractors": s.detractors, "nps": s.nps, "moe95": s.moe95, "wald_low": s.wald_low,
+            "wald_high": s.wald_high, "distribution": list(s.distribution)}
+
+
+def report_dict(report: Report) -> dict:
+    """The JSON object of ``workbench report --format json``."""
+    spec = report.options.period
+    out: dict = {"kind": report.kind, "kinds": list(report.kinds), "period": spec.unit,
+                 "week_start": spec.week_start, "as_of": report.as_of.isoformat(),
+                 "retention": report.options.retention, "margin": report.options.margin}
+    if report.cohorts is not None:
+        t = report.cohorts
+        out["cohort_kind"] = t.kind
+        out["cohorts"] = [{"cohort": r.cohort, "size": r.size, "active": list(r.active),
+                           "retention": list(r.retention), "complete": list(r.complete)} for r in t.rows]
+        out["cohort_average"] = {"retention": list(t.average), "cohorts": list(t.average_cohorts)}
+    if report.flow is not None:
+        names = [c.name for c in flow_columns(report.flow)]
+        out["flow"] = [{**{n: getattr(r, n) for n in names}, "explanation": r.explanation}
+                       for r in report.flow.rows]
+    if report.nps is not None:
+        n = report.nps
+        out["nps"] = {**_nps_dict(n.overall), "trend": n.trend, "trend_text": n.trend_text,
+                      "by_period": [{"period": s.label, **_nps_dict(s), "complete": s.complete,
+                                     "change": s.change, "warning": s.warning} for s in n.by_period]}
+    if report.cltv is not None:
+        c = report.cltv
+        out["cltv"] = {"arpu": c.arpu, "margin": c.margin, "margin_is_default": c.margin_is_default,
+                       "churn_rate": c.churn_rate, "churn_period": spec.unit, "cltv": c.cltv, "note": c.note,
+                       "by_period": [{"period": r.period, "revenue": r.revenue, "customers": r.customers,
+                                      "arpu": r.arpu, "complete": r.complete} for r in c.by_period],
+                       "cumulative": [{"cohort": r.cohort, "size": r.size, "per_customer": list(r.per_customer),
+                                       "complete": list(r.complete)} for r in c.cumulative]}
+    if report.survival is not None:
+        s = report.survival
+        out["survival_kind"] = s.kind
+        out["survival"] = [{"t": r.t, "at_risk": r.at_risk, "churned": r.churned, "censored": r.censored,
+                            "survival": r.survival} for r in s.rows]
+        out["median_lifetime"] = s.median_lifetime
+    out["notes"] = list(report.notes)
+    return out
+
+
+def report_json(report: Report, indent: int | None = 2) -> str:
+    """One JSON object (see :func:`report_dict`); NaN and infinity never appear (they would raise)."""
+    return json.dumps(report_dict(report), indent=indent, ensure_ascii=False, allow_nan=False)

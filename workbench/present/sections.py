@@ -1,0 +1,184 @@
+"""A :class:`workbench.metrics.Report` as named tables of raw values, one function per section.
+
+The command line prints them (table, CSV, Markdown), the app shows them and ctrl+s exports them, so every
+output has the same columns under the same names. Nothing is computed here: every value is read from the
+report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from workbench.io.problems import FileReport
+from workbench.metrics import Report
+from workbench.present.columns import flow_columns
+from workbench.present.table import Column, Table
+
+SCORES = tuple(range(11))
+
+
+def _ks(width: int, kind: str) -> list[Column]:
+    return [Column(f"+{k}", kind) for k in range(width)]
+
+
+def _complete_periods(complete: Iterable[bool]) -> int:
+    """How many leading cells are final (cells become final oldest first)."""
+    return next((k for k, done in enumerate(complete) if not done), len(tuple(complete)))
+
+
+def cohort_table(report: Report, percent: bool = True) -> Table | None:
+    """The triangle: one row per cohort (size, then retention % or active customers at +k), and the
+    size-weighted average of complete cells."""
+    t = report.cohorts
+    if t is None:
+        return None
+    mode = "active in period cohort+k or later" if t.retention_mode == "unbounded" else "active in period cohort+k"
+    what = "retention %" if percent else "active customers"
+    start = "event" if t.kind == "events" else "start"
+    columns = (Column("cohort"), Column("size", "int"), Column("complete_periods", "complete_periods"),
+               *_ks(t.width, "pct" if percent else "int"))
+    rows = []
+    for r in t.rows:
+        values = list(r.retention if percent else r.active)
+        rows.append((r.cohort, r.size, _complete_periods(r.complete), *values, *[""] * (t.width - len(values))))
+    # the average is a share; in counts there is no average count to show
+    rows.append(("average", None, t.width, *(t.average if percent else [None] * t.width)))
+    end = "has not ended" if t.kind == "events" else "has not begun"
+    notes = [f"~ not final: the period {end} by {report.as_of:%Y-%m-%d %H:%M} (as of).",
+             "average: size-weighted over complete cells only, all cohorts."]
+    return Table(name="cohorts" if percent else "cohort_counts",
+                 title=f"Cohort {what} by {t.period.noun} since the first {start} ({mode})",
+                 columns=columns, rows=tuple(rows), notes=tuple(notes), key_columns=2, summary_rows=1,
+                 extra={"unit": t.period.unit, "retention": t.retention_mode})
+
+
+def flow_table(report: Report) -> Table | None:
+    f = report.flow
+    if f is None:
+        return None
+    columns = flow_columns(f)
+    rows = tuple(tuple(getattr(r, c.name) for c in columns) for r in f.rows)
+    notes = ["crr = (CE − CN) / CS × 100; starting_retention = retained / CS × 100, the retention of the "
+             "starting customers; ~ = period not over."]
+    if f.has_revenue:
+        notes.append("nrr/grr: revenue in the period from the customers of CS, over their revenue in the previous "
+                      "period (grr caps each customer at that previous revenue)"
+                      + ("; revenue is MRR at the end of the period." if f.kind == "subscriptions" else "."))
+    notes += [f"{r.period}: {r.explanation}" for r in f.rows if r.explanation]
+    return Table(name="flow", title=f"The retention formula per {f.period.noun} (CRR = (CE − CN) / CS × 100)",
+                 columns=tuple(columns), rows=rows, notes=tuple(notes), extra={"unit": f.period.unit})
+
+
+def churn_table(report: Report) -> Table | None:
+    """Churn per period: the formula's columns about who left."""
+    f = report.flow
+    if f is None:
+        return None
+    names = ["period", "CS", "churned", "churn_rate", "new_lost" if f.kind == "subscriptions" else "resurrected"]
+    if f.has_revenue:
+        names += ["nrr", "grr"]
+    columns = [c for name in [*names, "complete"] for c in flow_columns(f) if c.name == name]
+    rows = tuple(tuple(getattr(r, c.name) for c in columns) for r in f.rows)
+    return Table(name="churn", title=f"Churn per {f.period.noun} (churn_rate = churned / CS × 100)",
+                 columns=tuple(columns), rows=rows, extra={"unit": f.period.unit})
+
+
+_NPS_COLUMNS = (Column("period"), Column("responses", "int"), Column("promoters", "int"),
+                Column("passives", "int"), Column("detractors", "int"), Column("nps", "pct"),
+                Column("moe95", "pct"), Column("wald_low", "pct"), Column("wald_high", "pct"),
+                Column("change", "pct"), Column("complete", "complete"))
+
+
+def nps_table(report: Report) -> Table | None:
+    n = report.nps
+    if n is None:
+        return None
+    rows = tuple((s.label, s.responses, s.promoters, s.passives, s.detractors, s.nps, s.moe95, s.wald_low,
+                  s.wald_high, s.change, s.complete) for s in (*n.by_period, n.overall))
+    notes = [f"trend: {n.trend_text}. moe95 = margin of error (95%); wald_low/wald_high = adjusted-Wald 95% "
+             "interval.", *[s.warning for s in n.by_period if s.warning]]
+    return Table(name="nps", title=f"NPS per {n.period.noun} (promoters 9–10, detractors 0–6)",
+                 columns=_NPS_COLUMNS, rows=rows, notes=tuple(notes), summary_rows=1,
+                 extra={"unit": n.period.unit})
+
+
+def nps_distribution_table(report: Report) -> Table | None:
+    n = report.nps
+    if n is None:
+        return None
+    columns = (Column("period"), *[Column(f"score_{s}", "int") for s in SCORES], Column("complete", "complete"))
+    rows = tuple((s.label, *s.distribution, s.complete) for s in (*n.by_period, n.overall))
+    return Table(name="nps_distribution", title=f"NPS answers by score, per {n.period.noun}", columns=columns,
+                 rows=rows, summary_rows=1, extra={"unit": n.period.unit})
+
+
+def cltv_table(report: Report) -> Table | None:
+    c = report.cltv
+    if c is None:
+        return None
+    churn = c.churn_rate * 100 if c.churn_rate is not None else None
+    columns = (Column("arpu", "money"), Column("margin", "ratio"), Column("churn_rate", "pct"),
+               Column("cltv", "money"), Column("period"))
+    notes = [c.note] + (["margin 100% is the default: revenue counted as all profit; set --margin."]
+                        if c.margin_is_default else [])
+    return Table(name="cltv", title=f"CLTV = ARPU × margin / churn rate (per {c.period.noun})", columns=columns,
+                 rows=((c.arpu, c.margin, churn, c.cltv, c.period.unit),), notes=tuple(notes),
+                 extra={"unit": c.period.unit})
+
+
+def arpu_table(report: Report) -> Table | None:
+    c = report.cltv
+    if c is None:
+        return None
+    columns = (Column("period"), Column("revenue", "money"), Column("customers", "int"), Column("arpu", "money"),
+               Column("complete", "complete"))
+    rows = tuple((r.period, r.revenue, r.customers, r.arpu, r.complete) for r in c.by_period)
+    return Table(name="arpu", title=f"ARPU per {c.period.noun} (revenue / paying customers)", columns=columns,
+                 rows=rows, extra={"unit": c.period.unit})
+
+
+def cumulative_revenue_table(report: Report) -> Table | None:
+    c = report.cltv
+    if c is None:
+        return None
+    width = max((len(r.per_customer) for r in c.cumulative), default=0)
+    columns = (Column("cohort"), Column("size", "int"), Column("complete_periods", "complete_periods"),
+               *_ks(width, "money"))
+    rows = tuple((r.cohort, r.size, _complete_periods(r.complete), *r.per_customer,
+                  *[""] * (width - len(r.per_customer))) for r in c.cumulative)
+    return Table(name="cumulative_revenue", key_columns=2, columns=columns, rows=rows,
+                 title=f"Realised cumulative revenue per customer, by {c.period.noun} since acquisition",
+                 extra={"unit": c.period.unit})
+
+
+def survival_table(report: Report) -> Table | None:
+    s = report.survival
+    if s is None:
+        return None
+    columns = (Column("t", "int"), Column("at_risk", "int"), Column("churned", "int"), Column("censored", "int"),
+               Column("survival", "pct"))
+    median = (f"median lifetime: {s.median_lifetime} {s.period.noun}s" if s.median_lifetime is not None
+              else "median lifetime: not reached (more than half are still customers)")
+    return Table(name="survival", title=f"Kaplan-Meier survival of the {s.kind} by {s.period.noun}s since the start",
+                 columns=columns, rows=tuple((r.t, r.at_risk, r.churned, r.censored, r.survival) for r in s.rows),
+                 notes=(median,), extra={"unit": s.period.unit})
+
+
+def report_tables(report: Report, percent: bool = True) -> list[Table]:
+    """Every table the report supports, in reading order."""
+    makers = (lambda r: cohort_table(r, percent), flow_table, nps_table, nps_distribution_table, cltv_table,
+              arpu_table, cumulative_revenue_table, survival_table)
+    return [t for t in (make(report) for make in makers) if t is not None]
+
+
+def files_table(reports: Iterable[FileReport]) -> Table:
+    """Each file read: kind, format, rows read, kept and dropped, and the column taken for each role."""
+    columns = (Column("path"), Column("kind"), Column("format"), Column("rows_read", "int"),
+               Column("rows_kept", "int"), Column("rows_dropped", "int"), Column("columns"))
+    rows = tuple((r.path, r.kind or "not usable", r.format, r.rows_read, r.rows_kept, r.rows_dropped,
+                  ", ".join(f"{role}={col}" for role, col in r.columns.items())) for r in reports)
+    return Table(name="data_files", title="Files read", columns=columns, rows=rows)
+
+
+def customers_table(ids: Iterable[str], name: str = "customers") -> Table:
+    return Table(name=name, title="Customers", columns=(Column("customer_id"),), rows=tuple((i,) for i in ids))

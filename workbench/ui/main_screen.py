@@ -1,0 +1,321 @@
+"""The main screen: the tabs of :data:`workbench.ui.tabs.TABS`, the current period and the view toggles.
+
+The screen owns the layout and the keys that move through the numbers (n/p, play, counts/percent, classic/
+unbounded, granularity, tabs); the app owns the data and the workers that load and compute it, and hands
+the screen a finished :class:`~workbench.ui.model.Analysis`. n/p only move an index: the metrics of every
+period are computed once per view setting.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static, TabbedContent, TabPane
+
+from workbench.io.problems import FileReport
+from workbench.present.table import Table
+from workbench.ui.charts import ChartBox
+from workbench.ui.cohort_table import CohortTable
+from workbench.ui.data_panel import DataPanel
+from workbench.ui.flow_view import FlowView
+from workbench.ui.formula_panel import CellInfo, FormulaPanel
+from workbench.ui.model import Analysis
+from workbench.ui.panel_base import ReportPanel
+from workbench.ui.ramp import STEPS, build_ramp
+from workbench.ui.tabs import TABS, ExportContext, tab
+from workbench.ui.views import cell_info, formula_view, status_line
+
+PLAY_SECONDS = 0.8
+
+
+class MainScreen(Screen):
+    """Cohorts and the retention formula, period by period, with churn, NPS, CLTV and the loaded data."""
+
+    BINDINGS = [
+        Binding("n", "next_period", "Next period", id="period.next"),
+        Binding("p", "prev_period", "Prev period", id="period.prev"),
+        Binding("space", "toggle_play", "Play/stop", id="period.play",
+                tooltip="Step through the periods on its own, to watch the cohorts age"),
+        Binding("c", "toggle_percent", "Counts/%", id="view.percent"),
+        Binding("u", "toggle_retention", "Classic/unbounded", id="view.retention"),
+        Binding("t", "next_unit", "Granularity", id="view.unit_next",
+                tooltip="day → week → month → quarter → year"),
+        Binding("T", "prev_unit", "Granularity back", show=False, id="view.unit_prev"),
+        Binding("v", "toggle_curves", "Curves/formula", show=False, id="view.curves",
+                tooltip="Under the triangle: the retention curves or the formula (wide terminals show both)"),
+        Binding("a", "app.toggle_ascii", "ASCII/Unicode charts", show=False, id="view.ascii",
+                tooltip="Plain ASCII charts for terminals that cannot show braille and box characters"),
+        *[t.binding() for t in TABS],
+        Binding("question_mark", "app.help", "Help", id="app.help"),
+        Binding("f1", "app.help", "Help", show=False, id="app.help_f1"),
+        Binding("ctrl+s", "app.export", "Export view", id="app.export",
+                tooltip="Write the current view's table to CSV (or Markdown for .md)"),
+        Binding("ctrl+r", "app.reload", "Reload", id="app.reload"),
+        Binding("escape", "back", "Back", show=False, id="app.back",
+                tooltip="Cancel loading, stop playing, or go back to the Cohorts tab"),
+    ]
+
+    class Ready(Message):
+        """The screen is laid out: the app may start loading into it."""
+
+    period: reactive[int] = reactive(0, bindings=True, init=False)  # position in the flow rows
+    playing: reactive[bool] = reactive(False, bindings=True, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.analysis: Analysis | None = None
+        self.reports: list[FileReport] = []
+        self.cell: CellInfo | None = None
+        self.last_step_seconds: float | None = None
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Retention Workbench"), id="status")
+        with Horizontal(id="loading"):
+            yield Static(Text("Loading…"), id="loading-label")
+            yield ProgressBar(total=1.0, show_eta=False, id="loading-bar")
+        with TabbedContent(initial=TABS[0].id, id="tabs"):
+            for t in TABS:
+                with TabPane(t.title, id=t.id):
+                    yield from t.compose()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        # kept, so that a dialog on top never hides them from a query
+        self.table = self.query_one(CohortTable)
+        self.formula = self.query_one(FormulaPanel)
+        self.panels = (self.query_one(FlowView), *self.query(ReportPanel))
+        self.data_panel = self.query_one(DataPanel)
+        self.charts = tuple(self.query(ChartBox))
+        self.tabs = self.query_one(TabbedContent)
+        self.status = self.query_one("#status", Static)
+        self.loading_box = self.query_one("#loading")
+        self.loading_label = self.query_one("#loading-label", Static)
+        self.loading_bar = self.query_one("#loading-bar", ProgressBar)
+        self.legend = self.query_one("#legend", Static)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._apply_ramp())
+        self._apply_ramp()
+        self.table.focus()
+        self.post_message(self.Ready())
+
+    # ------------------------------------------------------------ what the app hands over
+
+    def show_loading(self, shown: bool) -> None:
+        self.loading_box.display = shown
+        if shown:
+            self.loading_bar.update(progress=0)
+
+    def show_progress(self, message: str, fraction: float) -> None:
+        self.loading_label.update(Text(message[-60:]))
+        self.loading_bar.update(progress=fraction)
+
+    def show_reports(self, reports: list[FileReport]) -> None:
+        self.reports = list(reports)
+        self.data_panel.reports = reports
+
+    def show_message(self, text: str) -> None:
+        """No analysis to show (nothing usable was loaded): say why in the formula's place."""
+        self.formula.update(Text(text))
+        for panel in (*self.panels, *self.charts):
+            panel.analysis = None
+
+    def show_analysis(self, analysis: Analysis) -> None:
+        old = self.analysis
+        self.analysis = analysis
+        position = len(analysis.flow_rows) - 1
+        if old is not None and old.flow_rows and analysis.flow_rows:
+            anchor = old.flow_rows[min(self.period, len(old.flow_rows) - 1)].start
+            position = next((i for i, r in enumerate(analysis.flow_rows) if r.start <= anchor < r.end), position)
+        self.table.percent = self.app.settings.percent
+        self.table.triangle = analysis.report.cohorts
+        self._update_legend()
+        for panel in (*self.panels, *self.charts):
+            panel.analysis = analysis
+        self.period = max(position, 0)
+        self._sync_period(move_cursor=True)
+        self.update_status()
+
+    def export_context(self) -> ExportContext:
+        return ExportContext(self.analysis, self.app.settings.percent, self.reports)
+
+    def current_export(self) -> Table | None:
+        return tab(self.tabs.active).export(self.export_context())
+
+    # ------------------------------------------------------------ the current period
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        count = len(self.analysis.flow_rows) if self.analysis else 0
+        if action == "next_period":
+            return None if self.period >= count - 1 else True
+        if action == "prev_period":
+            return None if self.period <= 0 else True
+        if action == "toggle_play":
+            return True if count > 1 else None
+        return True
+
+    def watch_period(self) -> None:
+        self._sync_period(move_cursor=True)
+
+    def _sync_period(self, move_cursor: bool) -> None:
+        analysis = self.analysis
+        if analysis is None:
+            return
+        table = self.table
+        calendar = analysis.period_index[self.period] if analysis.period_index else None
+        table.current = calendar
+        if move_cursor and calendar is not None:
+            target = table.position_for(calendar, table.cursor_coordinate.row)
+            if target is not None:
+                table.move_cursor(row=target[0], column=target[1], animate=False)
+                self.cell = cell_info(analysis, table.triangle_row(target[0]), target[1])
+        for panel in self.panels:
+            panel.position = self.period
+        self._give_cohort()
+        self.formula.view = formula_view(analysis, self.period, self.cell)
+
+    def _give_cohort(self) -> None:
+        """Charts follow the period and the cohort; only those on screen now, the others when shown."""
+        cohort = self.table.triangle_row(self.table.cursor_coordinate.row)
+        for box in self.charts:
+            if box.display and box.parent is not None and box.parent.display:
+                box.position = self.period
+                box.cohort = cohort
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.call_after_refresh(self._give_cohort)
+
+    @on(CohortTable.CursorMoved)
+    def _cursor_moved(self, event: CohortTable.CursorMoved) -> None:
+        analysis = self.analysis
+        if analysis is None:
+            return
+        self.cell = cell_info(analysis, event.row, event.k)
+        position = analysis.flow_position(event.calendar_index) if event.calendar_index is not None else None
+        if position is not None and position != self.period:
+            self.period = position
+        self._give_cohort()
+        self.formula.view = formula_view(analysis, self.period, self.cell)
+
+    @on(FlowView.PeriodChosen)
+    def _flow_period(self, event: FlowView.PeriodChosen) -> None:
+        if event.position != self.period:
+            self.period = event.position
+
+    def action_next_period(self) -> None:
+        if self.analysis and self.period < len(self.analysis.flow_rows) - 1:
+            self._time_step()
+            self.period += 1
+
+    def action_prev_period(self) -> None:
+        if self.period > 0:
+            self._time_step()
+            self.period -= 1
+
+    def _time_step(self) -> None:
+        """Measure one step: from the key's action to the screen drawn (``last_step_seconds``)."""
+        started = time.perf_counter()
+
+        def done() -> None:
+            self.last_step_seconds = time.perf_counter() - started
+
+        self.call_after_refresh(done)
+
+    def action_toggle_play(self) -> None:
+        self.playing = not self.playing
+
+    def watch_playing(self, playing: bool) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if playing:
+            if self.analysis and self.period >= len(self.analysis.flow_rows) - 1:
+                self.period = 0
+            self._timer = self.set_interval(PLAY_SECONDS, self._play_step)
+        self.update_status()
+
+    def _play_step(self) -> None:
+        if self.analysis is None or self.period >= len(self.analysis.flow_rows) - 1:
+            self.playing = False
+        else:
+            self.period += 1
+
+    # ------------------------------------------------------------ view toggles
+
+    def _change(self, **changes) -> None:
+        new = replace(self.app.settings, **changes)
+        self.table.percent = new.percent
+        self.app.change_settings(new)
+        self.update_status()
+
+    def action_toggle_percent(self) -> None:
+        self._change(percent=not self.app.settings.percent)
+
+    def action_toggle_retention(self) -> None:
+        self._change(retention="unbounded" if self.app.settings.retention == "classic" else "classic")
+
+    def action_next_unit(self) -> None:
+        self._change(unit=self.app.settings.with_unit_step(1).unit)
+
+    def action_prev_unit(self) -> None:
+        self._change(unit=self.app.settings.with_unit_step(-1).unit)
+
+    def action_toggle_curves(self) -> None:
+        """Swap the formula panel under the triangle for the retention curves, and back. On terminals of 150
+        columns or more both sit beside the triangle and this only remembers the choice for narrower ones."""
+        self.query_one("#cohorts", TabPane).toggle_class("-curves")
+        if self.tabs.active != "cohorts":
+            self.action_show_tab("cohorts")
+        self.call_after_refresh(self._give_cohort)  # the curves just became visible: give them the cursor
+
+    def action_show_tab(self, tab_id: str) -> None:
+        self.tabs.active = tab_id
+        self.call_after_refresh(self._focus_tab_content)
+
+    def _focus_tab_content(self) -> None:
+        pane = self.tabs.active_pane
+        if pane is not None:
+            focusable = [w for w in pane.query("*") if w.focusable]
+            if focusable:
+                focusable[0].focus()
+
+    def action_back(self) -> None:
+        if self.app.loading:
+            self.app.cancel_loading()
+        elif self.playing:
+            self.playing = False
+        elif self.tabs.active != TABS[0].id:
+            self.action_show_tab(TABS[0].id)
+
+    # ------------------------------------------------------------ status line and legend
+
+    def update_status(self) -> None:
+        settings = self.app.settings
+        text = status_line(self.analysis, settings.percent, self.playing)
+        if self.analysis is not None and self.analysis.settings.key() != settings.key():
+            text += f"  ·  computing by {settings.unit}…"
+        self.status.update(Text(text))
+
+    def _apply_ramp(self) -> None:
+        self.table.ramp = build_ramp(self.app.get_css_variables(), ansi=self.app.current_theme.ansi)
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        ramp = self.table.ramp
+        if ramp is None:
+            return
+        legend = Text()
+        legend.append("%")
+        for index in range(STEPS):
+            legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
+        legend.append(" · ~ not over · underlined: current period")
+        self.legend.update(legend)
