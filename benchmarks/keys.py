@@ -232,6 +232,9 @@ def main() -> None:
                     print(result.row(), flush=True)
         finally:
             floor.close()
+            subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+            socket = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / SOCKET
+            socket.unlink(missing_ok=True)  # tmux leaves the socket file of a server that exited
 
 
 if __name__ == "__main__":
