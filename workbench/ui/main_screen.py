@@ -314,8 +314,6 @@ class MainScreen(Screen):
         if ramp is None:
             return
         legend = Text()
-        if self.table.hidden_cohorts:
-            legend.append(f"{self.table.hidden_cohorts:,} older cohorts not shown (ctrl+s: all) · ", style="bold")
         legend.append("%")
         for index in range(STEPS):
             legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
