@@ -7,14 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from workbench.metrics.aggregates import COHORT_KINDS, aggregate, resolve_as_of
+from workbench.metrics.aggregates import COHORT_KINDS, aggregate, reduce_dataset, resolve_as_of
 from workbench.metrics.cltv import Cltv, cltv_from
 from workbench.metrics.cohort_tables import from_cohort_table
 from workbench.metrics.cohorts import CohortTriangle, triangle_from
 from workbench.metrics.flow import Flow, flow_from
 from workbench.metrics.nps import NpsSummary, nps_summary
 from workbench.metrics.options import AnalysisOptions
-from workbench.metrics.reduce import reduce_subscriptions
 from workbench.metrics.survival import Survival, survival_from
 
 KIND_ORDER = ("events", "subscriptions", "nps")
@@ -111,7 +110,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     if "subscriptions" in datasets:
         frame = (agg.frame if cohort_kind == "subscriptions" else once(
             ("subscriptions", fixed.period, as_of),
-            lambda: reduce_subscriptions(datasets["subscriptions"].lazy(), fixed.period, as_of)))
+            lambda: reduce_dataset(datasets["subscriptions"], fixed.period, as_of)))
         if frame.height:
             survival = survival_from(frame, fixed.period, as_of)
     if "nps" in datasets:
