@@ -15,13 +15,20 @@ message that never holds a password.
 from __future__ import annotations
 
 from workbench.io import LoadOptions
-from workbench.metrics.engines.base import KINDS, REDUCTION_SCHEMAS, Engine, EngineError, MissingExtra
+from workbench.metrics.engines.base import (
+    KINDS,
+    REDUCTION_SCHEMAS,
+    Cancelled,
+    Engine,
+    EngineError,
+    MissingExtra,
+)
 
 ENGINES = ("polars", "duckdb", "postgres", "spark")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 DUCKDB_SCHEME = "duckdb://"
 
-__all__ = ["ENGINES", "KINDS", "REDUCTION_SCHEMAS", "Engine", "EngineError", "MissingExtra", "open_engine",
+__all__ = ["ENGINES", "KINDS", "REDUCTION_SCHEMAS", "Cancelled", "Engine", "EngineError", "MissingExtra", "open_engine",
            "source_engine"]
 
 

@@ -42,6 +42,10 @@ class EngineError(Exception):
     """A failure to say in one line (what went wrong and how to fix it); never holds a password."""
 
 
+class Cancelled(EngineError):
+    """A query stopped by :meth:`Engine.cancel` (the app's escape key)."""
+
+
 class MissingExtra(EngineError):
     """The engine's optional dependency is not installed."""
 
@@ -86,6 +90,12 @@ class Engine(Protocol):
 
     def customers_in_flow(self, kind: str, options: AnalysisOptions, period_label: str, term: str) -> list[str]:
         """Sorted ids behind a term of the formula: :func:`workbench.metrics.drill.customers_in_flow`."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop the query running in another thread (it raises :class:`Cancelled`), or the next one when
+        none is running. Safe from any thread; a no-op for the polars engine, whose reductions cannot be
+        interrupted."""
         ...
 
     def close(self) -> None:

@@ -104,6 +104,9 @@ class DuckDBEngine(SqlEngine):
         except duckdb.Error as exc:
             raise EngineError(f"DuckDB: {_first_line(exc)}") from None
 
+    def _interrupt(self) -> None:
+        self.con.interrupt()
+
     def close(self) -> None:
         self.con.close()
 

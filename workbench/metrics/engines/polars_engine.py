@@ -64,5 +64,8 @@ class PolarsEngine:
     def customers_in_flow(self, kind: str, options: AnalysisOptions, period_label: str, term: str) -> list[str]:
         return drill.customers_in_flow(self.datasets[kind], options, period_label, term)
 
+    def cancel(self) -> None:
+        return None
+
     def close(self) -> None:
         return None

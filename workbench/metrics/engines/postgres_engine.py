@@ -121,5 +121,8 @@ class PostgresEngine(SqlEngine):
         except psycopg.Error as exc:
             raise EngineError(f"{self.server}: {self._scrub(exc)}") from None
 
+    def _interrupt(self) -> None:
+        self.conn.cancel_safe()
+
     def close(self) -> None:
         self.conn.close()

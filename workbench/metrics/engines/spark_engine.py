@@ -8,6 +8,7 @@ times and numbers itself, as for every engine.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -73,7 +74,7 @@ def spark_session(master: str | None = None):
     except Exception as exc:
         raise EngineError(f"Spark could not start ({_first_line(exc)}). Fix: check the Java runtime "
                           "(java -version; Java 17 or 21) and --spark-master") from None
-    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel("FATAL")  # failures come back as one-line EngineErrors, not JSON logs
     return spark
 
 
@@ -137,10 +138,22 @@ class SparkEngine(SqlEngine):
 
     def _fetch(self, sql: str) -> list[tuple]:
         self.spark.conf.set("spark.sql.session.timeZone", self.tz)
+        # a cancel interrupts the running tasks rather than waiting for them to finish (Spark Connect has no
+        # SparkContext on the client, and its interruptAll needs no setting)
+        with contextlib.suppress(Exception):
+            self.spark.sparkContext.setInterruptOnCancel(True)
         try:
             return [tuple(row) for row in self.spark.sql(sql).collect()]
         except Exception as exc:
             raise EngineError(f"Spark: {_first_line(exc)}") from None
+
+    def _interrupt(self) -> None:
+        try:
+            context = self.spark.sparkContext
+        except Exception:  # Spark Connect has no SparkContext on the client
+            self.spark.interruptAll()
+        else:
+            context.cancelAllJobs()
 
     def close(self) -> None:
         for view in self._views:

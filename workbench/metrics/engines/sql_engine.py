@@ -4,6 +4,8 @@ statement (:meth:`SqlEngine._fetch`)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,7 +17,7 @@ from workbench.io.load import _checks
 from workbench.io.problems import FileReport, Problem, Severity
 from workbench.io.text import printable
 from workbench.metrics.drill import FLOW_TERMS
-from workbench.metrics.engines.base import KINDS, EngineError, conform, sorted_ids
+from workbench.metrics.engines.base import KINDS, Cancelled, EngineError, conform, sorted_ids
 from workbench.metrics.engines.queries import (
     REDUCE_COLUMNS,
     as_of_sql,
@@ -71,11 +73,17 @@ class SqlEngine:
         wall = options.now or datetime.now(ZoneInfo(options.tz)).replace(tzinfo=None)
         self.now = wall
         self._info: dict[str, tuple[datetime | None, bool]] = {}
+        self._cancelling = False
+        self._running = False
 
     # -------------------------------------------------------- what a subclass provides
 
     def _fetch(self, sql: str) -> list[tuple]:
         """Run one statement (already in :attr:`dialect`) and return its rows."""
+        raise NotImplementedError
+
+    def _interrupt(self) -> None:
+        """Stop the running statement (called from another thread)."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -85,7 +93,32 @@ class SqlEngine:
 
     def run(self, sql: str) -> list[tuple]:
         """Run one statement written in DuckDB's dialect, translated to this engine's."""
-        return self._fetch(transpile(sql, self.dialect))
+        if self._cancelling:  # a cancel between two statements stops the next one
+            self._cancelling = False
+            raise Cancelled(f"{self.name}: the query was cancelled")
+        self._running = True
+        try:
+            return self._fetch(transpile(sql, self.dialect))
+        except EngineError:
+            if self._cancelling:
+                self._cancelling = False
+                raise Cancelled(f"{self.name}: the query was cancelled") from None
+            raise
+        finally:
+            self._running = False
+
+    def cancel(self) -> None:
+        """Interrupt the running statement, again every half second while it runs (a cancel that arrives
+        while Spark is still planning finds no job to stop), for at most a minute."""
+        self._cancelling = True
+
+        def keep_interrupting() -> None:
+            deadline = time.monotonic() + 60
+            while self._running and self._cancelling and time.monotonic() < deadline:
+                self._interrupt()
+                time.sleep(0.5)
+
+        threading.Thread(target=keep_interrupting, daemon=True, name="workbench-cancel").start()
 
     def kinds(self) -> tuple[str, ...]:
         return tuple(k for k in KINDS if k in self.relations)
