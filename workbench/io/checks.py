@@ -45,24 +45,28 @@ class Check:
     fix: str
 
 
-def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime) -> list[Check]:
-    """Every check that applies to the file's kind and columns, in the order their problems are listed."""
+def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime, rows: pl.DataFrame) -> list[Check]:
+    """Every check that applies to the file's kind and columns, in the order their problems are listed.
+    A text check is left out when one cheap scan of ``rows`` shows that no value holds what it looks for."""
     roles = cmap.roles
     iso = "write dates as ISO 8601 (2024-03-31, 2024-03-31T14:05:00+02:00) or epoch seconds"
+    holds = _holds(rows, {col: ["\ufffd", ".", "\x00"] if col == "customer_id" else ["\x00"]
+                          for role, col in TEXT_ROLES.items() if role in roles})
     found = [
         Check("null_id", "id", pl.col("customer_id").is_null() | (pl.col("customer_id") == ""), Severity.WARNING,
               "{n} rows have no customer id; they are dropped", "fill in the id, or remove those rows"),
-        Check("not_utf8", "id", pl.col("customer_id").str.contains("\ufffd", literal=True), Severity.NOTE,
-              "{n} ids hold bytes that are not UTF-8 text (first: {example}); they are kept with those bytes "
-              "replaced by \ufffd, so ids that differ only there merge",
-              "save the file as UTF-8 (in Excel: 'CSV UTF-8')"),
-        Check("float_ids", "id", pl.col("customer_id").str.contains(INTEGRAL_FLOAT), Severity.NOTE,
-              "{n} ids are whole numbers written with a decimal point (first: {example}); they are read without "
-              "it, so '1.0' and '1' are the same customer",
-              "nothing to do; write ids without '.0' to avoid this note"),
     ]
+    if holds["customer_id"]:
+        found.append(Check(
+            "not_utf8", "id", pl.col("customer_id").str.contains("\ufffd", literal=True), Severity.NOTE,
+            "{n} ids hold bytes that are not UTF-8 text (first: {example}); they are kept with those bytes "
+            "replaced by \ufffd, so ids that differ only there merge", "save the file as UTF-8 (in Excel: 'CSV UTF-8')"))
+        found.append(Check(
+            "float_ids", "id", pl.col("customer_id").str.contains(INTEGRAL_FLOAT), Severity.NOTE,
+            "{n} ids are whole numbers written with a decimal point (first: {example}); they are read without "
+            "it, so '1.0' and '1' are the same customer", "nothing to do; write ids without '.0' to avoid this note"))
     for role in ("id", "segment", "comment"):
-        if role in roles:
+        if role in roles and holds[TEXT_ROLES[role]]:
             found.append(Check(
                 "nul_byte", role, pl.col(TEXT_ROLES[role]).str.contains("\x00", literal=True), Severity.WARNING,
                 "{n} values hold a NUL byte, which text never does (first: {example}); those rows are dropped",
@@ -122,6 +126,14 @@ def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime) -> list[Check]
     return found
 
 
+def _holds(rows: pl.DataFrame, needles: dict[str, list[str]]) -> dict[str, bool]:
+    """For each text column, whether some value holds one of its needles (one scan of each column)."""
+    if not needles:
+        return {}
+    found = rows.select([pl.col(col).str.contains_any(words).any().alias(col) for col, words in needles.items()])
+    return found.row(0, named=True)
+
+
 RawReader = Callable[[int, list[str]], dict[str, str | None]]
 
 
@@ -129,12 +141,12 @@ def run_checks(parsed: pl.DataFrame, found: list[Check], cmap: ColumnMap, report
                raw_values: RawReader) -> pl.Series | None:
     """Run every check in one pass over the parsed rows, add a problem per failing check, and return the rows
     to keep (None: every row). ``raw_values(row, roles)`` gives the source text of a row's typed roles."""
-    position = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
-    summary = parsed.select(
-        [c.bad.fill_null(False).sum().alias(f"n{i}") for i, c in enumerate(found)]
-        + [position.filter(c.bad.fill_null(False)).first().alias(f"r{i}") for i, c in enumerate(found)]
+    flags = parsed.select([c.bad.fill_null(False).alias(f"b{i}") for i, c in enumerate(found)])
+    summary = flags.select(
+        [pl.col(f"b{i}").sum().alias(f"n{i}") for i in range(len(found))]
+        + [(pl.col(f"b{i}").arg_max() + 1).alias(f"r{i}") for i in range(len(found))]
     ).row(0, named=True)
-    dropped: list[pl.Expr] = []
+    dropped: list[str] = []
     for i, check in enumerate(found):
         n = summary[f"n{i}"]
         if not n:
@@ -146,10 +158,10 @@ def run_checks(parsed: pl.DataFrame, found: list[Check], cmap: ColumnMap, report
             check.code, check.severity, report.path, check.message.format(n=f"{n:,}", example=example), check.fix,
             column=column, row=row, rows_affected=n))
         if check.severity >= Severity.WARNING:
-            dropped.append(check.bad.fill_null(False))
+            dropped.append(f"b{i}")
     if not dropped:
         return None
-    return parsed.select(~pl.any_horizontal(dropped)).to_series()
+    return flags.select(~pl.any_horizontal(dropped)).to_series()
 
 
 def _example(parsed: pl.DataFrame, check: Check, row: int | None, raw_values: RawReader) -> str:

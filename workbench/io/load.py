@@ -167,7 +167,7 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, Rows | None]
         return report, None
     found = len(report.problems)
     rows = parsed.rows.with_columns(_duplicates(parsed))
-    keep = run_checks(rows, checks(cmap, options.drop_duplicates, _now(options)), cmap, report, parsed.raw_values)
+    keep = run_checks(rows, checks(cmap, options.drop_duplicates, _now(options), rows), cmap, report, parsed.raw_values)
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
         header = [c for c in schema.names() if c not in cmap.derived]
         before = raw.layout.lines_before_rows if raw.layout else 1
@@ -265,9 +265,11 @@ def _duplicates(parsed: Parsed) -> pl.Series:
     collision is never taken for a repeat). A file with no repeated hash, the common case, is not read again."""
     hashes = parsed.rows.get_column("__hash")
     flags = pl.repeat(False, len(hashes), eager=True, dtype=pl.Boolean).alias(DUPLICATE)
-    if hashes.n_unique() == len(hashes):
+    ordered = hashes.sort()  # a sort finds repeated hashes faster than a hash table of every row
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    if repeated.is_empty():
         return flags
-    candidates = hashes.is_duplicated().arg_true()
+    candidates = hashes.is_in(repeated.unique().implode()).arg_true()
     repeats = (parsed.source.with_row_index(ROW).filter(pl.col(ROW).is_in(candidates.implode()))
                .select(pl.col(ROW), pl.struct(list(parsed.schema.names())).is_first_distinct().not_().alias("repeat"))
                .filter(pl.col("repeat")).collect())
