@@ -138,15 +138,16 @@ RawReader = Callable[[int, list[str]], dict[str, str | None]]
 
 
 def run_checks(parsed: pl.DataFrame, found: list[Check], cmap: ColumnMap, report: FileReport,
-               raw_values: RawReader) -> pl.Series | None:
+               raw_values: RawReader) -> tuple[pl.Series | None, list[Check]]:
     """Run every check in one pass over the parsed rows, add a problem per failing check, and return the rows
-    to keep (None: every row). ``raw_values(row, roles)`` gives the source text of a row's typed roles."""
+    to keep (None: every row) and the checks that dropped rows. ``raw_values(row, roles)`` gives the source
+    text of a row's typed roles."""
     flags = parsed.select([c.bad.fill_null(False).alias(f"b{i}") for i, c in enumerate(found)])
     summary = flags.select(
         [pl.col(f"b{i}").sum().alias(f"n{i}") for i in range(len(found))]
         + [(pl.col(f"b{i}").arg_max() + 1).alias(f"r{i}") for i in range(len(found))]
     ).row(0, named=True)
-    dropped: list[str] = []
+    dropped: list[Check] = []
     for i, check in enumerate(found):
         n = summary[f"n{i}"]
         if not n:
@@ -158,10 +159,10 @@ def run_checks(parsed: pl.DataFrame, found: list[Check], cmap: ColumnMap, report
             check.code, check.severity, report.path, check.message.format(n=f"{n:,}", example=example), check.fix,
             column=column, row=row, rows_affected=n))
         if check.severity >= Severity.WARNING:
-            dropped.append(f"b{i}")
+            dropped.append(check)
     if not dropped:
-        return None
-    return flags.select(~pl.any_horizontal(dropped)).to_series()
+        return None, []
+    return flags.select(~pl.any_horizontal([f"b{found.index(c)}" for c in dropped])).to_series(), dropped
 
 
 def _example(parsed: pl.DataFrame, check: Check, row: int | None, raw_values: RawReader) -> str:

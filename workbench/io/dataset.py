@@ -19,17 +19,27 @@ class Rows:
     """One file's checked rows: ``canonical`` columns, and a plan for its ``extras`` with the mask of the rows
     ``kept`` (None: all) to align them."""
 
-    canonical: pl.DataFrame
+    canonical: pl.DataFrame | pl.LazyFrame  # lazy: a scan of the file, read again by each reduction
     extras: pl.LazyFrame | None = None
     kept: pl.Series | None = None
+    revenue: bool | None = None  # some kept row has revenue (None: look at the rows)
+
+    def rows(self) -> pl.DataFrame:
+        return self.canonical.collect() if isinstance(self.canonical, pl.LazyFrame) else self.canonical
 
     def full(self) -> pl.DataFrame:
         if self.extras is None:
-            return self.canonical
+            return self.rows()
         others = self.extras.collect()
         if self.kept is not None:
             others = others.filter(self.kept)
-        return self.canonical.hstack(others)
+        return self.rows().hstack(others)
+
+    def has_revenue(self) -> bool:
+        if self.revenue is not None:
+            return self.revenue
+        rows = self.rows()
+        return "revenue" in rows.columns and rows["revenue"].null_count() < rows.height
 
 
 class Dataset:
@@ -45,6 +55,9 @@ class Dataset:
             if frame is None:
                 raise ValueError("a Dataset needs a frame or parts")
             parts = [Rows(frame)]
+        if frame is None and len(parts) == 1 and parts[0].extras is None \
+                and isinstance(parts[0].canonical, pl.DataFrame):
+            frame = parts[0].canonical
         self.kind = kind
         self.files = files if files is not None else []
         self.tz = tz
@@ -56,11 +69,17 @@ class Dataset:
         return f"Dataset(kind={self.kind!r}, files={len(self.files)}, tz={self.tz!r})"
 
     @property
-    def canonical(self) -> pl.DataFrame:
-        """The canonical columns of every file's rows, in file order."""
+    def canonical(self) -> pl.DataFrame | pl.LazyFrame:
+        """The canonical columns of every file's rows, in file order: a LazyFrame when some file is read again
+        for each use (see :func:`workbench.io.load.load_file`), else a DataFrame."""
         if self._canonical is None:
             frames = [p.canonical for p in self._parts]
-            self._canonical = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+            if len(frames) == 1:
+                self._canonical = frames[0]
+            elif any(isinstance(f, pl.LazyFrame) for f in frames):
+                self._canonical = pl.concat([f.lazy() for f in frames], how="diagonal_relaxed")
+            else:
+                self._canonical = pl.concat(frames, how="diagonal_relaxed")
         return self._canonical
 
     @property
@@ -73,8 +92,7 @@ class Dataset:
 
     @property
     def has_revenue(self) -> bool:
-        frame = self.canonical
-        return "revenue" in frame.columns and frame["revenue"].null_count() < frame.height
+        return any(p.has_revenue() for p in self._parts)
 
     def lazy(self) -> pl.LazyFrame:
         return self.canonical.lazy()

@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-from workbench.io.checks import DUPLICATE, TYPED_ROLES, checks, run_checks
+from workbench.io.checks import DUPLICATE, TYPED_ROLES, Check, checks, run_checks
 from workbench.io.cohorts import detect as cohort_table
 from workbench.io.cohorts import load_cohort_table, not_a_cohort_table
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
@@ -46,6 +47,7 @@ from workbench.io.ragged import is_ragged_error
 from workbench.io.text import printable
 
 ROW = "__row"
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -167,25 +169,52 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, Rows | None]
         return report, None
     found = len(report.problems)
     rows = parsed.rows.with_columns(_duplicates(parsed))
-    keep = run_checks(rows, checks(cmap, options.drop_duplicates, _now(options), rows), cmap, report, parsed.raw_values)
+    keep, dropped = run_checks(rows, checks(cmap, options.drop_duplicates, _now(options), rows), cmap, report,
+                               parsed.raw_values)
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
         header = [c for c in schema.names() if c not in cmap.derived]
         before = raw.layout.lines_before_rows if raw.layout else 1
         source = raw.layout.source if raw.layout else path
         report.problems[found:] = with_lines(report.problems[found:], frame, header, before, source)
-    clean = rows if keep is None else rows.filter(keep)
-    if any(p.code == "float_ids" for p in report.problems):  # 1.0 is the customer 1 (see parse.id_text)
-        clean = clean.with_columns(id_text("customer_id", pl.String))
-    if "__score_f" in clean.columns:  # checked above: whole numbers 0-10 only
-        clean = clean.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
-    clean = clean.drop([c for c in clean.columns if c.startswith("__")])
-    report.rows_kept = clean.height
-    if clean.height == 0:
+    report.rows_kept = rows.height if keep is None else int(keep.sum())
+    if report.rows_kept == 0:
         report.problems.append(Problem("no_usable_rows", Severity.ERROR, path,
                                        "every row has a problem, so nothing is left to analyse",
                                        "fix the problems listed above, or point the options at the right columns"))
         return report, None
-    return report, Rows(clean, parsed.extras, keep)
+    float_ids = any(p.code == "float_ids" for p in report.problems)
+    revenue = "revenue" in rows.columns and bool(
+        (rows.get_column("revenue").is_not_null() & (keep if keep is not None else True)).any())
+    if _rescannable(raw.format, parsed, dropped):
+        # cheaper to read the few columns again than to hold every row: the same expressions, the same filter
+        plan = parsed.plan
+        if dropped:
+            plan = plan.filter(~pl.any_horizontal([c.bad.fill_null(False) for c in dropped]))
+        return report, Rows(_canonical(plan, float_ids), parsed.extras, keep, revenue)
+    return report, Rows(_canonical(rows if keep is None else rows.filter(keep), float_ids), parsed.extras, keep,
+                        revenue)
+
+
+RESCANNABLE = ("parquet", "ipc")  # columnar files: reading a few columns again costs less than holding them
+
+
+def _rescannable(fmt: str, parsed: Parsed, dropped: list[Check]) -> bool:
+    """Whether the checked rows can be described as a scan of the file: a columnar file, parsed by expressions
+    alone (no value parsed again after the fast pass, no derived column) and no duplicate dropped (that needs
+    the row hashes)."""
+    return (fmt in RESCANNABLE and not parsed.reparsed and not parsed.cmap.derived
+            and not any(c.code == "duplicate_rows" for c in dropped))
+
+
+def _canonical(rows: FrameT, float_ids: bool) -> FrameT:
+    """The canonical columns of checked rows (eager or lazy)."""
+    if float_ids:  # 1.0 is the customer 1 (see parse.id_text)
+        rows = rows.with_columns(id_text("customer_id", pl.String))
+    names = rows.collect_schema().names()
+    if "__score_f" in names:  # checked above: whole numbers 0-10 only
+        rows = rows.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
+        names = rows.collect_schema().names()
+    return rows.select([c for c in names if not c.startswith("__")])
 
 
 # ---------------------------------------------------------------- parsing
@@ -239,6 +268,8 @@ class Parsed:
     schema: pl.Schema
     cmap: ColumnMap
     extras: pl.LazyFrame | None  # events: the file's other columns, read only when asked for
+    plan: pl.LazyFrame  # what ``rows`` was collected from
+    reparsed: bool  # some times were parsed again after the plan (mixed formats)
 
     def raw_values(self, row: int, roles: list[str]) -> dict[str, str | None]:
         """The source text of ``roles`` on the 1-based ``row`` (a problem's example)."""
@@ -252,11 +283,12 @@ def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options
     for name, expr in cmap.derived.items():  # in order: one may be made from an earlier one
         frame = frame.with_columns(expr.alias(name))
     fast = _fast_formats(frame, schema, cmap, options.tz)
-    rows = _parse(frame, schema, cmap, options, fast, date_system).collect(engine="streaming")
-    rows = _reparse_times(rows, frame, schema, cmap, fast, options.tz)
+    plan = _parse(frame, schema, cmap, options, fast, date_system)
+    first = plan.collect(engine="streaming")
+    rows = _reparse_times(first, frame, schema, cmap, fast, options.tz)
     used = set(cmap.roles.values())
     extras = [c for c in schema.names() if c not in used and c not in CANONICAL_NAMES and cmap.kind == "events"]
-    return Parsed(rows, frame, schema, cmap, frame.select(extras) if extras else None)
+    return Parsed(rows, frame, schema, cmap, frame.select(extras) if extras else None, plan, rows is not first)
 
 
 def _duplicates(parsed: Parsed) -> pl.Series:
