@@ -372,8 +372,12 @@ def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: Loa
             exprs.append(as_text(col, dtype).alias(role))
         if role in TYPED_ROLES:
             flags.append(_is_missing(col, dtype).alias(f"__missing_{role}"))
-    row_hash = pl.struct([pl.col(c) for c in schema.names()]).hash().alias("__hash")
-    return frame.select(exprs + flags + [row_hash])
+    return frame.select(exprs + flags + [row_hash(list(schema.names())).alias("__hash")])
+
+
+def row_hash(columns: list[str]) -> pl.Expr:
+    """A 64-bit hash of the whole row: equal rows hash alike (what :func:`_duplicates` relies on)."""
+    return pl.struct([pl.col(c) for c in columns]).hash()
 
 
 def _now(options: LoadOptions) -> datetime:
