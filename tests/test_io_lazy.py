@@ -110,3 +110,14 @@ def test_repeated_rows_are_exact_even_when_every_hash_collides(tmp_path: Path, d
         found = [p for p in load([str(path)], NOW).reports[0].problems if p.code == "duplicate_rows"]
     n, first = _reference_repeats(frame)
     assert (found[0].rows_affected, found[0].row) == (n, first) if n else found == []
+
+
+def test_the_time_format_sample_looks_past_the_top_when_it_holds_too_few_values(tmp_path: Path, monkeypatch):
+    """The single time format is chosen on the first values, looked for near the top first; when the top holds
+    too few (empty dates there), the whole column is looked at, as before."""
+    path = tmp_path / "events.csv"
+    path.write_text("user_id,timestamp\nu1,\nu2,\nu3,31/01/2024\nu4,01/02/2024\n")
+    monkeypatch.setattr(load_module, "FAST_HEAD", 2)
+    result = load([str(path)], NOW)
+    assert result.datasets["events"].frame["ts"].to_list() == [datetime(2024, 1, 31), datetime(2024, 2, 1)]
+    assert [p.code for p in result.reports[0].problems] == ["missing_date"]

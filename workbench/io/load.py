@@ -222,6 +222,7 @@ def _canonical(rows: FrameT, float_ids: bool) -> FrameT:
 
 TIME_COLUMNS = {"time": "ts", "start": "start", "end": "end"}
 FAST_SAMPLE = 2_000
+FAST_HEAD = 100_000
 
 
 def _read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
@@ -313,8 +314,12 @@ def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: s
     text_cols = {role: col for role, col in cmap.roles.items() if role in TIME_COLUMNS and schema[col] == pl.String}
     if not text_cols:
         return {}
-    sample = frame.select([pl.col(c).drop_nulls().head(FAST_SAMPLE).implode().alias(r)
-                           for r, c in text_cols.items()]).collect()
+    first = [pl.col(c).drop_nulls().head(FAST_SAMPLE).implode().alias(r) for r, c in text_cols.items()]
+    # the first values are near the top: look there first, and through the whole file only when they are not
+    sample = frame.head(FAST_HEAD).select(first).collect()
+    if any(sample[r].list.len().item() < FAST_SAMPLE for r in text_cols) and \
+            frame.head(FAST_HEAD + 1).select(pl.len()).collect().item() > FAST_HEAD:
+        sample = frame.select(first).collect()
     chosen = {}
     for role, col in text_cols.items():
         fmt = choose_fast_format(sample[role].explode(), tz)
