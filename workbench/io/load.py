@@ -3,7 +3,8 @@
 Canonical columns (what :mod:`workbench.metrics` relies on):
 
 * events:        ``customer_id`` (str), ``ts`` (datetime), optional ``revenue`` (f64), ``segment`` (str),
-                 plus the file's other columns unchanged;
+                 plus the file's other columns unchanged (in ``Dataset.frame`` only: read again when asked
+                 for, see :mod:`workbench.io.dataset`);
 * subscriptions: ``customer_id``, ``start``, ``end`` (null = still a customer), optional ``revenue``
                  (MRR), ``segment``;
 * nps:           ``customer_id``, ``ts``, ``score`` (Int8, 0–10), optional ``comment``, ``segment``;
@@ -18,19 +19,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
+from workbench.io.checks import DUPLICATE, TYPED_ROLES, Check, checks, run_checks
 from workbench.io.cohorts import detect as cohort_table
 from workbench.io.cohorts import load_cohort_table, not_a_cohort_table
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
 from workbench.io.content import read_sample
+from workbench.io.dataset import Dataset, Rows
 from workbench.io.derive import derive_revenue
 from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_paths, read_raw, scan_ragged
 from workbench.io.lines import with_lines
 from workbench.io.parse import (
-    INTEGRAL_FLOAT,
     as_text,
     choose_fast_format,
     id_text,
@@ -44,6 +47,7 @@ from workbench.io.ragged import is_ragged_error
 from workbench.io.text import printable
 
 ROW = "__row"
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -71,23 +75,6 @@ class LoadOptions:
 
 
 @dataclass
-class Dataset:
-    """All loaded rows of one kind, in canonical columns."""
-
-    kind: str
-    frame: pl.DataFrame
-    files: list[FileReport]
-    tz: str
-
-    @property
-    def has_revenue(self) -> bool:
-        return "revenue" in self.frame.columns and self.frame["revenue"].null_count() < self.frame.height
-
-    def lazy(self) -> pl.LazyFrame:
-        return self.frame.lazy()
-
-
-@dataclass
 class LoadResult:
     datasets: dict[str, Dataset] = field(default_factory=dict)
     reports: list[FileReport] = field(default_factory=list)
@@ -112,21 +99,20 @@ def load(paths: list[str], options: LoadOptions | None = None,
     files, path_problems = expand_paths(paths)
     for problem in path_problems:
         result.reports.append(FileReport(path=problem.file, problems=[problem]))
-    frames: dict[str, list[pl.DataFrame]] = {}
+    parts: dict[str, list[Rows]] = {}
     for number, path in enumerate(files):
         if progress:
             progress(f"reading {path}", number / max(len(files), 1))
         try:
-            report, frame = load_file(path, options)
+            report, rows = load_file(path, options)
         except pl.exceptions.PanicException as exc:  # a BaseException: `except Exception` lets it through
-            report, frame = FileReport(path=path, problems=[_panic_problem(path, exc)]), None
+            report, rows = FileReport(path=path, problems=[_panic_problem(path, exc)]), None
         result.reports.append(report)
-        if frame is not None and report.kind:
-            frames.setdefault(report.kind, []).append(frame)
-    for kind, parts in frames.items():
-        combined = pl.concat(parts, how="diagonal_relaxed") if len(parts) > 1 else parts[0]
-        result.datasets[kind] = Dataset(kind=kind, frame=combined,
-                                        files=[r for r in result.reports if r.kind == kind], tz=options.tz)
+        if rows is not None and report.kind:
+            parts.setdefault(report.kind, []).append(rows)
+    for kind, found in parts.items():
+        result.datasets[kind] = Dataset(kind=kind, parts=found, files=[r for r in result.reports if r.kind == kind],
+                                        tz=options.tz)
     if progress:
         progress("done", 1.0)
     return result
@@ -141,8 +127,8 @@ def _panic_problem(path: str, exc: BaseException) -> Problem:
         "by another tool)")
 
 
-def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame | None]:
-    """One file: its report, and its canonical rows (None when unusable)."""
+def load_file(path: str, options: LoadOptions) -> tuple[FileReport, Rows | None]:
+    """One file: its report, and its checked rows (None when unusable)."""
     report = FileReport(path=path)
     try:
         raw = read_raw(path)
@@ -150,7 +136,8 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
         report.problems.extend(raw.problems)
         schema = raw.frame.collect_schema()
         if shape := cohort_table(list(schema.names()), options.kind, any(options.overrides().values())):
-            return report, load_cohort_table(report, raw.frame, shape)
+            table = load_cohort_table(report, raw.frame, shape)
+            return report, (Rows(table) if table is not None else None)
         if options.kind == "cohorts":
             raise ColumnError([not_a_cohort_table(path, list(schema.names()))])
         sample = read_sample(raw.frame, raw.date_system, raw.layout.labels if raw.layout else None)
@@ -175,31 +162,59 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
             "unreadable", Severity.ERROR, path, f"the file could not be read to the end ({printable(first, 160)})",
             "check that every line has the same number of fields and the file is not truncated"))
         return report, None
-    report.rows_read = parsed.height
-    if parsed.height == 0:
+    report.rows_read = parsed.rows.height
+    if parsed.rows.height == 0:
         report.problems.append(Problem("no_rows", Severity.ERROR, path, "the file has a header but no rows",
                                        "export the data again; there is nothing to analyse"))
         return report, None
     found = len(report.problems)
-    keep = _check(parsed, cmap, options, report)
+    rows = parsed.rows.with_columns(_duplicates(parsed))
+    keep, dropped = run_checks(rows, checks(cmap, options.drop_duplicates, _now(options), rows), cmap, report,
+                               parsed.raw_values)
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
         header = [c for c in schema.names() if c not in cmap.derived]
         before = raw.layout.lines_before_rows if raw.layout else 1
         source = raw.layout.source if raw.layout else path
         report.problems[found:] = with_lines(report.problems[found:], frame, header, before, source)
-    clean = parsed.filter(keep)
-    if any(p.code == "float_ids" for p in report.problems):  # 1.0 is the customer 1 (see parse.id_text)
-        clean = clean.with_columns(id_text("customer_id", pl.String))
-    if "__score_f" in clean.columns:  # checked above: whole numbers 0-10 only
-        clean = clean.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
-    clean = clean.drop([c for c in clean.columns if c.startswith("__")])
-    report.rows_kept = clean.height
-    if clean.height == 0:
+    report.rows_kept = rows.height if keep is None else int(keep.sum())
+    if report.rows_kept == 0:
         report.problems.append(Problem("no_usable_rows", Severity.ERROR, path,
                                        "every row has a problem, so nothing is left to analyse",
                                        "fix the problems listed above, or point the options at the right columns"))
         return report, None
-    return report, clean
+    float_ids = any(p.code == "float_ids" for p in report.problems)
+    revenue = "revenue" in rows.columns and bool(
+        (rows.get_column("revenue").is_not_null() & (keep if keep is not None else True)).any())
+    if _rescannable(raw.format, parsed, dropped):
+        # cheaper to read the few columns again than to hold every row: the same expressions, the same filter
+        plan = parsed.plan
+        if dropped:
+            plan = plan.filter(~pl.any_horizontal([c.bad.fill_null(False) for c in dropped]))
+        return report, Rows(_canonical(plan, float_ids), parsed.extras, keep, revenue)
+    return report, Rows(_canonical(rows if keep is None else rows.filter(keep), float_ids), parsed.extras, keep,
+                        revenue)
+
+
+RESCANNABLE = ("parquet", "ipc")  # columnar files: reading a few columns again costs less than holding them
+
+
+def _rescannable(fmt: str, parsed: Parsed, dropped: list[Check]) -> bool:
+    """Whether the checked rows can be described as a scan of the file: a columnar file, parsed by expressions
+    alone (no value parsed again after the fast pass, no derived column) and no duplicate dropped (that needs
+    the row hashes)."""
+    return (fmt in RESCANNABLE and not parsed.reparsed and not parsed.cmap.derived
+            and not any(c.code == "duplicate_rows" for c in dropped))
+
+
+def _canonical(rows: FrameT, float_ids: bool) -> FrameT:
+    """The canonical columns of checked rows (eager or lazy)."""
+    if float_ids:  # 1.0 is the customer 1 (see parse.id_text)
+        rows = rows.with_columns(id_text("customer_id", pl.String))
+    names = rows.collect_schema().names()
+    if "__score_f" in names:  # checked above: whole numbers 0-10 only
+        rows = rows.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
+        names = rows.collect_schema().names()
+    return rows.select([c for c in names if not c.startswith("__")])
 
 
 # ---------------------------------------------------------------- parsing
@@ -207,6 +222,7 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
 
 TIME_COLUMNS = {"time": "ts", "start": "start", "end": "end"}
 FAST_SAMPLE = 2_000
+FAST_HEAD = 100_000
 
 
 def _read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
@@ -242,13 +258,55 @@ def _read_stray_quotes(raw: RawTable, names: list[str], exc: Exception) -> tuple
             stray_quote_problem(raw.path, first, text, count))
 
 
+@dataclass
+class Parsed:
+    """A file's rows parsed in one pass: canonical columns, the ``__missing_<role>`` flags the checks need
+    (see :mod:`workbench.io.checks`) and a hash of each whole row (``__hash``), with the ``source`` they were
+    read from (derived columns added), to read back what the rows do not hold."""
+
+    rows: pl.DataFrame
+    source: pl.LazyFrame
+    schema: pl.Schema
+    cmap: ColumnMap
+    extras: pl.LazyFrame | None  # events: the file's other columns, read only when asked for
+    plan: pl.LazyFrame  # what ``rows`` was collected from
+    reparsed: bool  # some times were parsed again after the plan (mixed formats)
+
+    def raw_values(self, row: int, roles: list[str]) -> dict[str, str | None]:
+        """The source text of ``roles`` on the 1-based ``row`` (a problem's example)."""
+        cols = {role: self.cmap.roles[role] for role in roles}
+        return self.source.slice(row - 1, 1).select(
+            [as_text(col, self.schema[col]).alias(role) for role, col in cols.items()]).collect().row(0, named=True)
+
+
 def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-                date_system: int | None = None) -> pl.DataFrame:
+                date_system: int | None = None) -> Parsed:
     for name, expr in cmap.derived.items():  # in order: one may be made from an earlier one
         frame = frame.with_columns(expr.alias(name))
     fast = _fast_formats(frame, schema, cmap, options.tz)
-    parsed = _parse(frame, schema, cmap, options, fast, date_system).collect(engine="streaming")
-    return _reparse_times(parsed, fast, options.tz)
+    plan = _parse(frame, schema, cmap, options, fast, date_system)
+    first = plan.collect(engine="streaming")
+    rows = _reparse_times(first, frame, schema, cmap, fast, options.tz)
+    used = set(cmap.roles.values())
+    extras = [c for c in schema.names() if c not in used and c not in CANONICAL_NAMES and cmap.kind == "events"]
+    return Parsed(rows, frame, schema, cmap, frame.select(extras) if extras else None, plan, rows is not first)
+
+
+def _duplicates(parsed: Parsed) -> pl.Series:
+    """Which rows repeat an earlier row exactly. Rows whose hashes differ differ, so only rows sharing a hash
+    with another are candidates; those alone are read again and compared value by value (exact: a hash
+    collision is never taken for a repeat). A file with no repeated hash, the common case, is not read again."""
+    hashes = parsed.rows.get_column("__hash")
+    flags = pl.repeat(False, len(hashes), eager=True, dtype=pl.Boolean).alias(DUPLICATE)
+    ordered = hashes.sort()  # a sort finds repeated hashes faster than a hash table of every row
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    if repeated.is_empty():
+        return flags
+    candidates = hashes.is_in(repeated.unique().implode()).arg_true()
+    repeats = (parsed.source.with_row_index(ROW).filter(pl.col(ROW).is_in(candidates.implode()))
+               .select(pl.col(ROW), pl.struct(list(parsed.schema.names())).is_first_distinct().not_().alias("repeat"))
+               .filter(pl.col("repeat")).collect())
+    return flags.scatter(repeats.get_column(ROW), True)
 
 
 def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: str) -> dict[str, tuple[str, str]]:
@@ -256,8 +314,12 @@ def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: s
     text_cols = {role: col for role, col in cmap.roles.items() if role in TIME_COLUMNS and schema[col] == pl.String}
     if not text_cols:
         return {}
-    sample = frame.select([pl.col(c).drop_nulls().head(FAST_SAMPLE).implode().alias(r)
-                           for r, c in text_cols.items()]).collect()
+    first = [pl.col(c).drop_nulls().head(FAST_SAMPLE).implode().alias(r) for r, c in text_cols.items()]
+    # the first values are near the top: look there first, and through the whole file only when they are not
+    sample = frame.head(FAST_HEAD).select(first).collect()
+    if any(sample[r].list.len().item() < FAST_SAMPLE for r in text_cols) and \
+            frame.head(FAST_HEAD + 1).select(pl.len()).collect().item() > FAST_HEAD:
+        sample = frame.select(first).collect()
     chosen = {}
     for role, col in text_cols.items():
         fmt = choose_fast_format(sample[role].explode(), tz)
@@ -266,29 +328,42 @@ def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: s
     return chosen
 
 
-def _reparse_times(parsed: pl.DataFrame, fast: dict[str, tuple[str, str]], tz: str) -> pl.DataFrame:
-    """Values the fast single format missed get the general parser (mixed formats in one column)."""
+def _reparse_times(rows: pl.DataFrame, frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap,
+                   fast: dict[str, tuple[str, str]], tz: str) -> pl.DataFrame:
+    """Values the fast single format missed get the general parser (mixed formats in one column); their text
+    is read again from the source, for those rows only."""
     for role in fast:
-        name, raw = TIME_COLUMNS[role], f"__raw_{role}"
-        missed = parsed[name].is_null() & parsed[raw].is_not_null() & (parsed[raw] != "")
+        name, col = TIME_COLUMNS[role], cmap.roles[role]
+        missed = rows.get_column(name).is_null() & ~rows.get_column(f"__missing_{role}")
         if not missed.any():
             continue
         idx = missed.arg_true()
-        again = parsed.select(pl.col(raw).gather(idx)).select(parse_time(raw, pl.String, tz))
-        parsed = parsed.with_columns(parsed[name].scatter(idx, again.to_series()))
-    return parsed
+        again = (frame.with_row_index(ROW).filter(pl.col(ROW).is_in(idx.implode()))
+                 .select(as_text(col, schema[col]).alias("__raw")).select(parse_time("__raw", pl.String, tz))
+                 .collect().to_series())
+        rows = rows.with_columns(rows.get_column(name).scatter(idx, again))
+    return rows
+
+
+CANONICAL_NAMES = {"customer_id", "ts", "start", "end", "revenue", "score", "comment", "segment"}
+
+
+def _is_missing(col: str, dtype: pl.DataType) -> pl.Expr:
+    """The source value is empty: null, or blank text. A number or a time is never blank, only null."""
+    if dtype.is_numeric() or dtype.is_temporal():
+        return pl.col(col).is_null()
+    text = as_text(col, dtype)
+    return text.is_null() | (text == "")
 
 
 def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
            fast: dict[str, tuple[str, str]] | None = None, date_system: int | None = None) -> pl.LazyFrame:
-    """Canonical typed columns plus ``__raw_<role>`` copies, so checks can tell 'missing' from 'unreadable'."""
-    roles = cmap.roles
-    source_cols = list(schema.names())
-    exprs: list[pl.Expr] = [pl.col(ROW)]
-    raw_exprs: list[pl.Expr] = []
-    for role, col in roles.items():
+    """Canonical typed columns, a ``__missing_<role>`` flag for each typed role (so checks can tell 'missing'
+    from 'unreadable' without a text copy of every value) and a hash of the whole source row."""
+    exprs: list[pl.Expr] = []
+    flags: list[pl.Expr] = []
+    for role, col in cmap.roles.items():
         dtype = schema[col]
-        raw_exprs.append(as_text(col, dtype).alias(f"__raw_{role}"))
         if role == "id":
             exprs.append(as_text(col, dtype).alias("customer_id"))
         elif role in ("time", "start", "end"):
@@ -300,145 +375,17 @@ def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: Loa
             exprs.append(parse_number(col, dtype).alias("revenue"))
         elif role in ("comment", "segment"):
             exprs.append(as_text(col, dtype).alias(role))
-    used = set(roles.values())
-    canonical_names = {"customer_id", "ts", "start", "end", "revenue", "score", "comment", "segment"}
-    extras = [pl.col(c) for c in source_cols if c not in used and c not in canonical_names and cmap.kind == "events"]
-    dup_key = pl.struct([pl.col(c) for c in source_cols]).is_first_distinct().not_().alias("__duplicate")
-    return frame.with_row_index(ROW, offset=1).select(exprs + extras + raw_exprs + [dup_key])
+        if role in TYPED_ROLES:
+            flags.append(_is_missing(col, dtype).alias(f"__missing_{role}"))
+    return frame.select(exprs + flags + [row_hash(list(schema.names())).alias("__hash")])
 
 
-# ---------------------------------------------------------------- checks
-
-
-@dataclass(frozen=True)
-class _Check:
-    code: str
-    role: str | None
-    bad: pl.Expr
-    severity: Severity
-    message: str  # may use {n} and {example}
-    fix: str
-
-
-def _checks(cmap: ColumnMap, options: LoadOptions, now: datetime) -> list[_Check]:
-    roles = cmap.roles
-    iso = "write dates as ISO 8601 (2024-03-31, 2024-03-31T14:05:00+02:00) or epoch seconds"
-    checks = [
-        _Check("null_id", "id", pl.col("customer_id").is_null() | (pl.col("customer_id") == ""), Severity.WARNING,
-               "{n} rows have no customer id; they are dropped", "fill in the id, or remove those rows"),
-    ]
-    checks.append(_Check(
-        "not_utf8", "id", pl.col("customer_id").str.contains("\ufffd", literal=True), Severity.NOTE,
-        "{n} ids hold bytes that are not UTF-8 text (first: {example}); they are kept with those bytes replaced "
-        "by \ufffd, so ids that differ only there merge", "save the file as UTF-8 (in Excel: 'CSV UTF-8')"))
-    checks.append(_Check(
-        "float_ids", "id", pl.col("__raw_id").str.contains(INTEGRAL_FLOAT), Severity.NOTE,
-        "{n} ids are whole numbers written with a decimal point (first: {example}); they are read without it, "
-        "so '1.0' and '1' are the same customer", "nothing to do; write ids without '.0' to avoid this note"))
-    for role in ("id", "segment", "comment"):
-        if role in roles:
-            checks.append(_Check(
-                "nul_byte", role, pl.col(f"__raw_{role}").str.contains("\x00", literal=True), Severity.WARNING,
-                "{n} values hold a NUL byte, which text never does (first: {example}); those rows are dropped",
-                "the file is probably damaged there (an interrupted copy or save): export it again"))
-    time_roles = [("time", "ts")] if cmap.kind in ("events", "nps") else [("start", "start")]
-    for role, name in time_roles:
-        checks += [
-            _Check("missing_date", role, pl.col(f"__raw_{role}").is_null() | (pl.col(f"__raw_{role}") == ""),
-                   Severity.WARNING, "{n} rows have no date; they are dropped", "fill in the date, or remove those rows"),
-            _Check("bad_date", role, pl.col(name).is_null() & pl.col(f"__raw_{role}").is_not_null()
-                   & (pl.col(f"__raw_{role}") != ""), Severity.WARNING,
-                   "{n} values cannot be read as a date or time (first: {example}); those rows are dropped", iso),
-            _Check("future_date", role, pl.col(name) > now, Severity.WARNING,
-                   "{n} dates are in the future (first: {example}); those rows are dropped",
-                   "check the clock or time zone of the system that wrote them (--tz sets ours)"),
-        ]
-    if "end" in roles:
-        checks += [
-            _Check("bad_date", "end", pl.col("end").is_null() & pl.col("__raw_end").is_not_null()
-                   & (pl.col("__raw_end") != ""), Severity.WARNING,
-                   "{n} end dates cannot be read (first: {example}); those rows are dropped",
-                   iso + "; leave the end empty for a customer who has not left"),
-            _Check("end_before_start", "end", pl.col("end") < pl.col("start"), Severity.WARNING,
-                   "{n} rows end before they start (first: {example}); they are dropped",
-                   "swap or correct the dates; an end equal to the start is allowed"),
-        ]
-    if "score" in roles:
-        score = pl.col("__score_f")
-        checks += [
-            _Check("bad_score", "score", score.is_null() & pl.col("__raw_score").is_not_null()
-                   & (pl.col("__raw_score") != ""), Severity.WARNING,
-                   "{n} scores are not numbers (first: {example}); those rows are dropped",
-                   "scores must be whole numbers from 0 to 10"),
-            _Check("missing_score", "score", pl.col("__raw_score").is_null() | (pl.col("__raw_score") == ""),
-                   Severity.WARNING, "{n} responses have no score; they are dropped",
-                   "remove unanswered responses, or fill in the score"),
-            _Check("score_out_of_range", "score", (score < 0) | (score > 10) | (score != score.round(0)),
-                   Severity.WARNING,
-                   "{n} scores are outside 0–10 or not whole numbers (first: {example}); those rows are dropped",
-                   "NPS scores are whole numbers from 0 to 10; rescale other scales before loading"),
-        ]
-    if "revenue" in roles:
-        checks.append(_Check(
-            "bad_number", "revenue", pl.col("revenue").is_null() & pl.col("__raw_revenue").is_not_null()
-            & (pl.col("__raw_revenue") != ""), Severity.WARNING,
-            "{n} values are not numbers (first: {example}); those rows are dropped",
-            "write amounts as plain numbers with a dot for decimals (1234.50)"))
-        checks.append(_Check(
-            "non_finite_number", "revenue", pl.col("revenue").is_nan() | pl.col("revenue").is_infinite(),
-            Severity.WARNING, "{n} values are NaN or infinite (first: {example}); those rows are dropped",
-            "write a real amount, or leave the cell empty when there is no revenue"))
-    if cmap.kind == "events" and not options.drop_duplicates:
-        checks.append(_Check(
-            "duplicate_rows", None, pl.col("__duplicate"), Severity.NOTE,
-            "{n} rows repeat an earlier row exactly; they are kept (repeated identical purchases are common "
-            "in date-only logs)", "pass --drop-duplicates to drop them"))
-    else:
-        checks.append(_Check(
-            "duplicate_rows", None, pl.col("__duplicate"), Severity.WARNING,
-            "{n} rows repeat an earlier row exactly; the copies are dropped",
-            "remove the repeated rows at the source"))
-    return checks
+def row_hash(columns: list[str]) -> pl.Expr:
+    """A 64-bit hash of the whole row: equal rows hash alike (what :func:`_duplicates` relies on)."""
+    return pl.struct([pl.col(c) for c in columns]).hash()
 
 
 def _now(options: LoadOptions) -> datetime:
     if options.now is not None:
         return options.now
     return datetime.now(ZoneInfo(options.tz)).replace(tzinfo=None)
-
-
-def _check(parsed: pl.DataFrame, cmap: ColumnMap, options: LoadOptions, report: FileReport) -> pl.Series:
-    """Run every check in one pass, add a problem per failing check, and return the rows to keep."""
-    checks = _checks(cmap, options, _now(options))
-    flags = parsed.select([c.bad.fill_null(False).alias(f"__bad{i}") for i, c in enumerate(checks)])
-    summary = pl.concat([flags, parsed.select(ROW)], how="horizontal").select(
-        [pl.col(f"__bad{i}").sum().alias(f"n{i}") for i in range(len(checks))]
-        + [pl.col(ROW).filter(pl.col(f"__bad{i}")).first().alias(f"r{i}") for i in range(len(checks))]
-    ).row(0, named=True)
-    keep = pl.repeat(True, parsed.height, eager=True)
-    for i, check in enumerate(checks):
-        n = summary[f"n{i}"]
-        if not n:
-            continue
-        row = summary[f"r{i}"]
-        column = cmap.roles.get(check.role) if check.role else None
-        example = _example(parsed, check, row)
-        report.problems.append(Problem(
-            check.code, check.severity, report.path, check.message.format(n=f"{n:,}", example=example), check.fix,
-            column=column, row=row, rows_affected=n))
-        if check.severity >= Severity.WARNING:
-            keep = keep & ~flags[f"__bad{i}"]
-    return keep
-
-
-def _example(parsed: pl.DataFrame, check: _Check, row: int | None) -> str:
-    if row is None or check.role is None:
-        return ""
-    source = f"__raw_{check.role}"
-    if source not in parsed.columns:
-        return ""
-    value = parsed.filter(pl.col(ROW) == row).get_column(source).item(0)
-    if check.code == "end_before_start":
-        start = parsed.filter(pl.col(ROW) == row).get_column("__raw_start").item(0)
-        return f"start '{printable(start)}', end '{printable(value)}'"
-    return f"'{printable(value)}'"
