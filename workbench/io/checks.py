@@ -45,9 +45,10 @@ class Check:
     fix: str
 
 
-def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime, rows: pl.DataFrame) -> list[Check]:
+def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime, rows: pl.DataFrame | None) -> list[Check]:
     """Every check that applies to the file's kind and columns, in the order their problems are listed.
-    A text check is left out when one cheap scan of ``rows`` shows that no value holds what it looks for."""
+    A text check is left out when one cheap scan of ``rows`` shows that no value holds what it looks for;
+    ``rows`` None (the SQL engines, which only want the list for its codes and words) keeps them all."""
     roles = cmap.roles
     iso = "write dates as ISO 8601 (2024-03-31, 2024-03-31T14:05:00+02:00) or epoch seconds"
     holds = _holds(rows, {col: ["\ufffd", ".", "\x00"] if col == "customer_id" else ["\x00"]
@@ -126,10 +127,12 @@ def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime, rows: pl.DataF
     return found
 
 
-def _holds(rows: pl.DataFrame, needles: dict[str, list[str]]) -> dict[str, bool]:
+def _holds(rows: pl.DataFrame | None, needles: dict[str, list[str]]) -> dict[str, bool]:
     """For each text column, whether some value holds one of its needles (one scan of each column)."""
     if not needles:
         return {}
+    if rows is None:
+        return dict.fromkeys(needles, True)
     found = rows.select([pl.col(col).str.contains_any(words).any().alias(col) for col, words in needles.items()])
     return found.row(0, named=True)
 

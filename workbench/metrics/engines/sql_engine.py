@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from workbench.io import LoadOptions
+from workbench.io.checks import checks as io_checks
 from workbench.io.columns import ColumnError, map_columns
-from workbench.io.load import _checks
 from workbench.io.problems import FileReport, Problem, Severity
 from workbench.io.text import printable
 from workbench.metrics.drill import FLOW_TERMS
@@ -213,7 +213,7 @@ class SqlEngine:
                                            "load the data again; there is nothing to analyse"))
             return report
         # io's own list of checks gives the order, codes, severities and wording
-        for check in _checks(rel.cmap, self.options, now):
+        for check in io_checks(rel.cmap, self.options.drop_duplicates, now, None):
             n, example = found.get((check.code, check.role), (0, None))
             if not n:
                 continue
