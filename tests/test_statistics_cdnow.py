@@ -19,7 +19,7 @@ from scipy.optimize import minimize
 
 from workbench.io import LoadOptions, load
 from workbench.metrics import AnalysisOptions
-from workbench.metrics.finish import aggregate
+from workbench.metrics.aggregates import aggregate
 from workbench.metrics.statistics import event_groups, fit_sbg, kaplan_meier, logrank
 from workbench.metrics.statistics.sbg import _Data
 

@@ -25,7 +25,8 @@ def _module(name: str):
 
 def _retention(d, cur, m, w):
     mod = _module("retention")
-    return mod.retention_spec(d.triangle if d else None, current=cur, marker_k=m, km=d.km if d else None)
+    return mod.retention_spec(d.triangle if d else None, current=cur, marker_k=m, km=d.km if d else None,
+                              km_kind=d.km_kind if d else "subscriptions")
 
 
 def _flow(d, cur, m, w):
@@ -46,7 +47,8 @@ class ChartDef:
 
 
 def _retention_data(report: Report):
-    return _module("retention").RetentionData(report.cohorts, report.survival.curve if report.survival else None)
+    s = report.survival
+    return _module("retention").RetentionData(report.cohorts, s.curve if s else None, s.kind if s else "subscriptions")
 
 
 CHARTS: dict[str, ChartDef] = {c.name: c for c in (

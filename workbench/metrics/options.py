@@ -19,16 +19,22 @@ class AnalysisOptions:
       it are ignored, and a subscription ending after it counts as still running;
     * ``retention``: ``classic`` (active in period cohort+k) or ``unbounded`` (active in cohort+k or any later
       period; events only, for subscriptions both are the same);
-    * ``margin``: gross margin used by CLTV (1.0 = revenue is all profit).
+    * ``margin``: gross margin used by CLTV (1.0 = revenue is all profit);
+    * ``inactive``: events only, how many whole periods without an event make a customer lost, for survival
+      (default 3: one quiet period is common, three rarely end in a return on monthly data; scale it with
+      ``period``, e.g. 12 for weeks).
     """
 
     period: PeriodSpec = field(default_factory=PeriodSpec)
     as_of: datetime | None = None
     retention: str = "classic"
     margin: float = 1.0
+    inactive: int = 3
 
     def __post_init__(self) -> None:
         if self.retention not in RETENTION_MODES:
             raise ValueError(f"unknown retention {self.retention!r}; use classic or unbounded")
         if not self.margin > 0:
             raise ValueError("the margin must be a positive number (0.3 = 30%)")
+        if isinstance(self.inactive, bool) or not isinstance(self.inactive, int) or self.inactive < 1:
+            raise ValueError(f"inactive must be a whole number of periods, at least 1 (got {self.inactive!r})")

@@ -28,8 +28,10 @@ class Report:
 
     ``kind`` is the primary kind (events if loaded, else subscriptions, else nps); ``kinds`` all loaded kinds.
     ``cohorts``, ``flow`` and ``cltv`` come from the primary cohort kind (events, else subscriptions);
-    ``nps`` from NPS data; ``survival`` (Kaplan-Meier) from subscriptions. A part the data does not support is None. ``notes`` are plain sentences for the
-    reader (e.g. the margin default, why CLTV is missing).
+    ``nps`` from NPS data; ``survival`` (Kaplan-Meier) from subscriptions when loaded (their ends are known),
+    else from events (lost after ``options.inactive`` periods without an event). A part the data does not
+    support is None. ``notes`` are plain sentences for the reader (e.g. the margin default, why CLTV is
+    missing).
     """
 
     kind: str
@@ -92,11 +94,11 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
             if value.cltv is None:
                 notes.append(value.note)
     survival = None
-    if "subscriptions" in datasets:
-        frame = (agg.frame if cohort_kind == "subscriptions"
+    if cohort_kind:
+        survival_kind = "subscriptions" if "subscriptions" in datasets else "events"
+        frame = (agg.frame if cohort_kind == survival_kind
                  else reduce_subscriptions(datasets["subscriptions"].lazy(), fixed.period, as_of))
-        if frame.height:
-            survival = survival_from(frame, fixed.period, as_of)
+        survival = survival_from(frame, survival_kind, fixed.period, as_of, fixed.inactive)
     if "nps" in datasets:
         if progress:
             progress("NPS", (steps - 1) / steps)

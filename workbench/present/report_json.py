@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from workbench.metrics import NpsStats, Report
+from workbench.metrics import NpsStats, Report, SurvivalRow
 from workbench.present.columns import flow_columns
 
 
@@ -19,12 +19,18 @@ def _nps_dict(s: NpsStats) -> dict:
             "wald_high": s.wald_high, "distribution": list(s.distribution)}
 
 
+def survival_row(r: SurvivalRow) -> dict:
+    return {"t": r.t, "at_risk": r.at_risk, "churned": r.churned, "censored": r.censored, "survival": r.survival,
+            "ci_lower": r.ci_lower, "ci_upper": r.ci_upper}
+
+
 def report_dict(report: Report) -> dict:
     """The JSON object of ``workbench report --format json``."""
     spec = report.options.period
     out: dict = {"kind": report.kind, "kinds": list(report.kinds), "period": spec.unit,
                  "week_start": spec.week_start, "as_of": report.as_of.isoformat(),
-                 "retention": report.options.retention, "margin": report.options.margin}
+                 "retention": report.options.retention, "margin": report.options.margin,
+                 "inactive": report.options.inactive}
     if report.cohorts is not None:
         t = report.cohorts
         out["cohort_kind"] = t.kind
@@ -51,9 +57,9 @@ def report_dict(report: Report) -> dict:
     if report.survival is not None:
         s = report.survival
         out["survival_kind"] = s.kind
-        out["survival"] = [{"t": r.t, "at_risk": r.at_risk, "churned": r.churned, "censored": r.censored,
-                            "survival": r.survival} for r in s.rows]
+        out["survival"] = [survival_row(r) for r in s.rows]
         out["median_lifetime"] = s.median_lifetime
+        out["median_lifetime_ci"] = list(s.median_lifetime_ci)
     out["notes"] = list(report.notes)
     return out
 

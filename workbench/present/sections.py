@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from workbench.io.problems import FileReport
-from workbench.metrics import Report
+from workbench.metrics import Report, Survival
 from workbench.present.columns import flow_columns
-from workbench.present.table import Column, Table
+from workbench.present.table import EMPTY, Column, Table
 
 SCORES = tuple(range(11))
 
@@ -151,17 +151,32 @@ def cumulative_revenue_table(report: Report) -> Table | None:
                  extra={"unit": c.period.unit})
 
 
+SURVIVAL_COLUMNS = (Column("t", "int"), Column("at_risk", "int"), Column("churned", "int"), Column("censored", "int"),
+                    Column("survival", "pct"), Column("ci_lower", "pct"), Column("ci_upper", "pct"))
+
+
+def median_sentence(s: Survival) -> str:
+    """The median lifetime and its 95% interval in words."""
+    noun = s.period.noun
+    if s.median_lifetime is None:
+        return "median lifetime: not reached (more than half are still customers)"
+    lower, upper = s.median_lifetime_ci
+    bounds = f"{EMPTY if lower is None else lower} to {'not reached' if upper is None else upper}"
+    return f"median lifetime: {s.median_lifetime} {noun}s (95% interval {bounds})"
+
+
+def survival_rows(s: Survival) -> tuple[tuple, ...]:
+    return tuple((r.t, r.at_risk, r.churned, r.censored, r.survival, r.ci_lower, r.ci_upper) for r in s.rows)
+
+
 def survival_table(report: Report) -> Table | None:
     s = report.survival
     if s is None:
         return None
-    columns = (Column("t", "int"), Column("at_risk", "int"), Column("churned", "int"), Column("censored", "int"),
-               Column("survival", "pct"))
-    median = (f"median lifetime: {s.median_lifetime} {s.period.noun}s" if s.median_lifetime is not None
-              else "median lifetime: not reached (more than half are still customers)")
+    notes = (median_sentence(s), f"{s.kind}: {s.rule}.",
+             "ci_lower/ci_upper: 95% interval (Greenwood, log(−log) scale, as lifelines).")
     return Table(name="survival", title=f"Kaplan-Meier survival of the {s.kind} by {s.period.noun}s since the start",
-                 columns=columns, rows=tuple((r.t, r.at_risk, r.churned, r.censored, r.survival) for r in s.rows),
-                 notes=(median,), extra={"unit": s.period.unit})
+                 columns=SURVIVAL_COLUMNS, rows=survival_rows(s), notes=notes, extra={"unit": s.period.unit})
 
 
 def report_tables(report: Report, percent: bool = True) -> list[Table]:

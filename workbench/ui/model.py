@@ -22,21 +22,22 @@ class ViewSettings:
     percent: bool = True
     as_of: datetime | None = None
     margin: float | None = None
+    inactive: int = 3
 
     @classmethod
     def from_options(cls, options: AnalysisOptions) -> ViewSettings:
         """The view the command line's analysis options ask for (``workbench --period week ...``)."""
         return cls(unit=options.period.unit, week_start=options.period.week_start, retention=options.retention,
-                   as_of=options.as_of, margin=options.margin)
+                   as_of=options.as_of, margin=options.margin, inactive=options.inactive)
 
     def options(self) -> AnalysisOptions:
         extra = {} if self.margin is None else {"margin": self.margin}
         return AnalysisOptions(period=PeriodSpec(self.unit, self.week_start), as_of=self.as_of,
-                               retention=self.retention, **extra)
+                               retention=self.retention, inactive=self.inactive, **extra)
 
     def key(self) -> tuple:
         """What a new computation depends on (percent/counts is display only)."""
-        return (self.unit, self.week_start, self.retention, self.as_of, self.margin)
+        return (self.unit, self.week_start, self.retention, self.as_of, self.margin, self.inactive)
 
     def with_unit_step(self, step: int) -> ViewSettings:
         return replace(self, unit=UNITS[(UNITS.index(self.unit) + step) % len(UNITS)])
@@ -52,7 +53,7 @@ class Analysis:
 
     @property
     def km(self) -> tuple[float, ...] | None:
-        """Kaplan-Meier survival % by k of the subscriptions, when loaded."""
+        """Kaplan-Meier survival % by k (subscriptions when loaded, else events), when there are customers."""
         return self.report.survival.curve if self.report.survival is not None else None
 
     @property
