@@ -63,10 +63,11 @@ CHARTS: dict[str, ChartDef] = {c.name: c for c in (
     # the oldest cohort (the longest curve) bold on the command line
     ChartDef("cltv", lambda r: r.cltv, lambda d, cur, m, w: _module("cltv").cltv_spec(d, current=cur, marker_k=m),
              cli_current=0),
+    ChartDef("survival", lambda r: r.survival, lambda d, cur, m, w: _module("survival").survival_spec(d, w)),
 )}
 
 # report --chart NAME: the charts printed together (the first decides whether there is anything to draw)
 COMMANDS: dict[str, tuple[str, ...]] = {
     "retention": ("retention",), "flow": ("flow",), "churn": ("churn", "revenue"), "revenue": ("revenue",),
-    "nps": ("nps", "nps_distribution"), "cltv": ("cltv",),
+    "nps": ("nps", "nps_distribution"), "cltv": ("cltv",), "survival": ("survival",),
 }

@@ -75,9 +75,9 @@ class Survival:
         """How a customer counts as lost, in words."""
         noun = self.period.noun
         if self.kind == "subscriptions":
-            return "lost when their subscription ends; still subscribed at as_of: censored"
-        return (f"lost after {self.inactive} {noun}{'s' if self.inactive != 1 else ''} without an event; "
-                "censored while that has not passed")
+            return "lost when their subscription ends, censored while still subscribed"
+        return (f"lost after {self.inactive} {noun}{'s' if self.inactive != 1 else ''} without an event, "
+                "censored until that has passed")
 
 
 def survival_from_groups(kind: str, period: PeriodSpec, groups: Iterable[Group],

@@ -155,14 +155,17 @@ SURVIVAL_COLUMNS = (Column("t", "int"), Column("at_risk", "int"), Column("churne
                     Column("survival", "pct"), Column("ci_lower", "pct"), Column("ci_upper", "pct"))
 
 
+def periods(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def median_sentence(s: Survival) -> str:
     """The median lifetime and its 95% interval in words."""
-    noun = s.period.noun
     if s.median_lifetime is None:
         return "median lifetime: not reached (more than half are still customers)"
     lower, upper = s.median_lifetime_ci
     bounds = f"{EMPTY if lower is None else lower} to {'not reached' if upper is None else upper}"
-    return f"median lifetime: {s.median_lifetime} {noun}s (95% interval {bounds})"
+    return f"median lifetime: {periods(s.median_lifetime, s.period.noun)} (95% interval {bounds})"
 
 
 def survival_rows(s: Survival) -> tuple[tuple, ...]:

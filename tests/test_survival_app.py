@@ -1,0 +1,86 @@
+"""The Survival tab: its key, the numbers on screen against workbench.metrics, the chart, its export and what it
+says without data. Snapshots are in test_snapshots_app.py."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app_support import expected, ready, run_async, write_sample
+from rich.text import Text
+from textual.widgets import TabbedContent
+
+from workbench.charts import strip_colors
+from workbench.present.table import number
+from workbench.ui.app import RetentionApp
+from workbench.ui.charts import SurvivalCharts
+from workbench.ui.survival_panel import SurvivalPanel, median_words
+from workbench.ui.tabs import tab
+
+SIZE = (80, 24)
+
+
+def panel_text(panel) -> str:
+    return "\n".join(s.content.plain if isinstance(s.content, Text) else str(s.content)
+                     for s in panel.query("Static"))
+
+
+@run_async
+async def test_key_7_shows_survival_from_the_metrics(files):
+    report, _ = expected(files)
+    s = report.survival
+    app = RetentionApp(files)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("7")
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "survival"
+        text = panel_text(app.query_one(SurvivalPanel))
+        assert median_words(s) in text
+        assert f"{s.customers:,} subscriptions customers: {s.rule}" in text
+        for r in s.rows:
+            line = next(x for x in text.splitlines() if x.split() and x.split()[0] == f"+{r.t}")
+            assert line.split()[1:5] == [f"{r.at_risk:,}", f"{r.churned:,}", f"{r.censored:,}",
+                                         number(r.survival, 1)]
+            assert f"{number(r.ci_lower, 1)} – {number(r.ci_upper, 1)}" in line
+        chart = app.query_one(SurvivalCharts).chart("survival")
+        assert chart.data == s
+        chart.plain()
+        series = chart.spec.by_label("S(t) subscriptions")
+        assert series.y == s.curve
+        assert f"at risk +0: {s.customers:,}" in strip_colors(chart.spec.xlabel)
+        await pilot.press("escape")
+        assert app.query_one(TabbedContent).active == "cohorts"
+
+
+def test_median_in_words_says_when_it_is_not_reached(files):
+    report, _ = expected(files)
+    s = report.survival
+    assert s.median_lifetime is not None  # the test data loses more than half
+    assert f"Median lifetime {s.median_lifetime} months" in median_words(s)
+    assert f"gone by +{s.median_lifetime}." in median_words(s)
+    assert "not reached" in median_words(replace(s, median_lifetime=None, median_lifetime_ci=(None, None)))
+
+
+@run_async
+async def test_survival_says_what_data_it_needs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_sample(tmp_path)
+    app = RetentionApp(["nps.csv"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("7")
+        await pilot.pause()
+        assert "Survival needs events or subscriptions" in panel_text(app.query_one(SurvivalPanel))
+
+
+@run_async
+async def test_ctrl_s_exports_the_survival_table(files):
+    report, _ = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("7")
+        table = tab("survival").export(app.main.export_context())
+        assert table.name == "survival-month"
+        assert table.headers == ["t", "at_risk", "churned", "censored", "survival", "ci_lower", "ci_upper"]
+        assert [row[0] for row in table.rows] == [r.t for r in report.survival.rows]
