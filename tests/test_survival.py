@@ -45,17 +45,21 @@ def steps(a: datetime, b: datetime, unit: str) -> int:
 def ref_sub_durations(frame: pl.DataFrame, unit: str, week_start: str, as_of: datetime):
     """(duration, churned) per customer: lost at the first k whose period starts at or after their end, if that
     period has begun by as_of; else censored at the as_of period."""
+    return list(ref_sub_durations_by_customer(frame, unit, week_start, as_of).values())
+
+
+def ref_sub_durations_by_customer(frame, unit, week_start, as_of) -> dict[str, tuple[int, bool]]:
     as_of, customers = ref_subscribers(frame, as_of)
     now = period_start(as_of, unit, week_start)
-    out = []
-    for start, end, _ in customers.values():
+    out = {}
+    for cid, (start, end, _) in customers.items():
         p, k = period_start(start, unit, week_start), 0
         while True:
             if end is not None and end <= p and p <= now:
-                out.append((k, True))
+                out[cid] = (k, True)
                 break
             if p >= now:
-                out.append((k, False))
+                out[cid] = (k, False)
                 break
             p, k = next_start(p, unit), k + 1
     return out
@@ -63,17 +67,21 @@ def ref_sub_durations(frame: pl.DataFrame, unit: str, week_start: str, as_of: da
 
 def ref_event_durations(frame: pl.DataFrame, unit: str, week_start: str, as_of: datetime, inactive: int):
     """(duration, churned) per customer: lost after ``inactive`` quiet periods that are over by as_of."""
+    return list(ref_event_durations_by_customer(frame, unit, week_start, as_of, inactive).values())
+
+
+def ref_event_durations_by_customer(frame, unit, week_start, as_of, inactive) -> dict[str, tuple[int, bool]]:
     _, active, _, _ = ref_events(frame, unit, week_start, as_of)
     now = period_start(as_of, unit, week_start)  # periods before this one are over
-    out = []
-    for periods in active.values():
+    out = {}
+    for cid, periods in active.items():
         first, last = min(periods), max(periods)
         quiet = steps(last, now, unit) - 1  # over periods after the last active one
         if quiet >= inactive:
-            out.append((steps(first, last, unit) + 1, True))
+            out[cid] = (steps(first, last, unit) + 1, True)
         else:
             # censored at the last k whose loss could be seen: period now − inactive, counted from the first
-            out.append((max(0, steps(first, now, unit) - inactive), False))
+            out[cid] = (max(0, steps(first, now, unit) - inactive), False)
     return out
 
 

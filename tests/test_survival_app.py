@@ -48,6 +48,12 @@ async def test_key_7_shows_survival_from_the_metrics(files):
         series = chart.spec.by_label("S(t) subscriptions")
         assert series.y == s.curve
         assert f"at risk +0: {s.customers:,}" in strip_colors(chart.spec.xlabel)
+        seg = report.segments
+        assert f"By segment: {seg.sentence}" in text
+        for g in seg.groups:
+            assert f"{g.name}: {g.customers:,} customers · " in text
+        segments = app.query_one(SurvivalCharts).chart("survival_segments")
+        assert segments.display and segments.data == seg
         await pilot.press("escape")
         assert app.query_one(TabbedContent).active == "cohorts"
 

@@ -49,8 +49,8 @@ def _parse_as_of(ctx, param, value: str | None) -> datetime | None:
 
 
 def analysis_options(command: Callable) -> Callable:
-    """Add --period, --week-start, --as-of, --retention, --margin and --inactive; pass ``analysis`` (needs --tz
-    to finish).
+    """Add --period, --week-start, --as-of, --retention, --margin, --inactive and --top-segments; pass
+    ``analysis`` (needs --tz to finish).
 
     ``analysis`` is a function of the time zone giving :class:`AnalysisOptions`, because an ``--as-of`` with
     an offset is converted to the zone the data is read in.
@@ -70,14 +70,16 @@ def analysis_options(command: Callable) -> Callable:
                   help="Gross margin for CLTV (0.3 = 30%).")
     @click.option("--inactive", type=click.IntRange(min=1), default=3, show_default=True, metavar="N",
                   help="Events: a customer counts as lost after N periods without an event (survival).")
+    @click.option("--top-segments", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
+                  help="With a segment column (--segment): compare the N largest segments, the rest pooled.")
     @functools.wraps(command)
-    def wrapper(*args, period, week_start, as_of, retention, margin, inactive, **kwargs):
+    def wrapper(*args, period, week_start, as_of, retention, margin, inactive, top_segments, **kwargs):
         def analysis(tz: str) -> AnalysisOptions:
             when = as_of
             if when is not None and when.tzinfo is not None:
                 when = when.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
             return AnalysisOptions(period=PeriodSpec(period, week_start), as_of=when, retention=retention,
-                                   margin=margin, inactive=inactive)
+                                   margin=margin, inactive=inactive, top_segments=top_segments)
 
         kwargs["analysis"] = analysis
         return command(*args, **kwargs)

@@ -64,10 +64,12 @@ CHARTS: dict[str, ChartDef] = {c.name: c for c in (
     ChartDef("cltv", lambda r: r.cltv, lambda d, cur, m, w: _module("cltv").cltv_spec(d, current=cur, marker_k=m),
              cli_current=0),
     ChartDef("survival", lambda r: r.survival, lambda d, cur, m, w: _module("survival").survival_spec(d, w)),
+    ChartDef("survival_segments", lambda r: r.segments, lambda d, cur, m, w: _module("survival").segments_spec(d),
+             shown=lambda r: r.segments is not None and len(r.segments.groups) > 1),
 )}
 
 # report --chart NAME: the charts printed together (the first decides whether there is anything to draw)
 COMMANDS: dict[str, tuple[str, ...]] = {
     "retention": ("retention",), "flow": ("flow",), "churn": ("churn", "revenue"), "revenue": ("revenue",),
-    "nps": ("nps", "nps_distribution"), "cltv": ("cltv",), "survival": ("survival",),
+    "nps": ("nps", "nps_distribution"), "cltv": ("cltv",), "survival": ("survival", "survival_segments"),
 }

@@ -9,7 +9,9 @@ rows' t (where they change).
 from __future__ import annotations
 
 from workbench.charts.base import ChartSpec, Series, line, thin_ticks
-from workbench.metrics import Survival
+from workbench.io.text import printable
+from workbench.metrics import Segments, Survival
+from workbench.metrics.statistics import format_p
 
 # colours of the segments' curves, in order (the palette's roles)
 SEGMENT_ROLES = ("emphasis", "average", "extra", "good", "bad", "neutral", "muted")
@@ -58,9 +60,10 @@ def survival_spec(s: Survival | None, width: int = 80) -> ChartSpec:
                      xlabel=at_risk_line(s, shown, max(20, width - 4)), ylim=(0, 100), yticks=(0, 25, 50, 75, 100))
 
 
-def segments_spec(groups, column: str = "segment") -> ChartSpec:
-    """One curve per ``(name, Survival)`` group, in :data:`SEGMENT_ROLES` colours."""
-    groups = [(name, s) for name, s in groups if s is not None and s.rows]
+def segments_spec(segments: Segments | None) -> ChartSpec:
+    """One curve per segment, in :data:`SEGMENT_ROLES` colours; the title says the log-rank p-value."""
+    groups = [(printable(g.name, 24), g.survival) for g in segments.groups] if segments is not None else []
+    column = printable(segments.column, 30) if segments is not None else "segment"
     if len(groups) < 2:
         return ChartSpec("survival_segments", "Survival by segment", (),
                          empty="Segments need a segment column (--segment COLUMN) with two values or more.")
@@ -68,6 +71,7 @@ def segments_spec(groups, column: str = "segment") -> ChartSpec:
               for i, (name, s) in enumerate(groups)]
     longest = max(len(s.curve) for _, s in groups)
     noun = groups[0][1].period.noun
-    return ChartSpec("survival_segments", f"Survival % by {column}, by {noun}s since the start", tuple(series),
+    test = f" (log-rank {format_p(segments.logrank.p_value)})" if segments.logrank is not None else ""
+    return ChartSpec("survival_segments", f"Survival % by {column}, {noun}s since the start{test}", tuple(series),
                      xticks=tuple(float(t) for t in range(longest)), xlabels=tuple(f"+{t}" for t in range(longest)),
                      ylim=(0, 100), yticks=(0, 25, 50, 75, 100))

@@ -22,7 +22,9 @@ class AnalysisOptions:
     * ``margin``: gross margin used by CLTV (1.0 = revenue is all profit);
     * ``inactive``: events only, how many whole periods without an event make a customer lost, for survival
       (default 3: one quiet period is common, three rarely end in a return on monthly data; scale it with
-      ``period``, e.g. 12 for weeks).
+      ``period``, e.g. 12 for weeks);
+    * ``top_segments``: with a segment column, how many segments (those with the most customers) are compared;
+      the others are pooled as "(other)".
     """
 
     period: PeriodSpec = field(default_factory=PeriodSpec)
@@ -30,6 +32,7 @@ class AnalysisOptions:
     retention: str = "classic"
     margin: float = 1.0
     inactive: int = 3
+    top_segments: int = 5
 
     def __post_init__(self) -> None:
         if self.retention not in RETENTION_MODES:
@@ -38,3 +41,5 @@ class AnalysisOptions:
             raise ValueError("the margin must be a positive number (0.3 = 30%)")
         if isinstance(self.inactive, bool) or not isinstance(self.inactive, int) or self.inactive < 1:
             raise ValueError(f"inactive must be a whole number of periods, at least 1 (got {self.inactive!r})")
+        if isinstance(self.top_segments, bool) or not isinstance(self.top_segments, int) or self.top_segments < 1:
+            raise ValueError(f"top_segments must be a whole number, at least 1 (got {self.top_segments!r})")

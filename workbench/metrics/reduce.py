@@ -16,6 +16,9 @@ Aggregates (all period columns are Int64 period indexes):
 * :func:`reduce_subscriptions` → ``cohort, last, customers, mrr``: customers grouped by the period of their
   start (``cohort``) and the last period whose first instant is before their end (``last``; null = no end).
   A customer is active at the first instant of period j iff ``cohort <= j <= last``.
+* :func:`reduce_segment_lifetimes` → ``segment, cohort, last, customers``: customers by the segment they
+  started in (the ``segment`` of their earliest row: a later change of plan does not move them), their first
+  period and their last one (events: the period of their last event; subscriptions: ``last`` as above).
 * :func:`reduce_nps` → ``period, score, responses``.
 """
 
@@ -115,6 +118,35 @@ def reduce_subscriptions(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) 
             .group_by("cohort", "last").agg(pl.len().cast(pl.Int64).alias("customers"), pl.col("mrr").sum())
             .with_columns(_money("mrr"))
             .sort("cohort", "last", nulls_last=True).collect(engine="streaming"))
+
+
+def _first_segment(order: str) -> pl.Expr:
+    """The segment of a customer's earliest row (ties broken by the segment itself, so any engine agrees)."""
+    return pl.col("segment").cast(pl.String).sort_by(order, pl.col("segment").cast(pl.String)).first()
+
+
+def reduce_segment_lifetimes(lf: pl.LazyFrame, kind: str, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
+    """Customers per (segment, cohort, last) for survival by segment (columns in the module docstring)."""
+    if kind == "subscriptions":
+        end = pl.when(pl.col("end") > as_of).then(None).otherwise(pl.col("end"))
+        customers = (lf.filter(pl.col("start") <= as_of)
+                     .select("customer_id", "start", end.alias("end"), "segment")
+                     .group_by("customer_id").agg(
+                         pl.col("start").min(),
+                         pl.when(pl.col("end").is_null().any()).then(None).otherwise(pl.col("end").max()).alias("end"),
+                         _first_segment("start").alias("segment"))
+                     .select("segment", period_index(period, pl.col("start")).alias("cohort"),
+                             period_index(period, pl.col("end") - _US).alias("last")))
+    elif kind == "events":
+        customers = (lf.filter(pl.col("ts") <= as_of)
+                     .group_by("customer_id").agg(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("end"),
+                                                  _first_segment("ts").alias("segment"))
+                     .select("segment", period_index(period, pl.col("first")).alias("cohort"),
+                             period_index(period, pl.col("end")).alias("last")))
+    else:
+        raise ValueError(f"segment lifetimes need events or subscriptions, not {kind}")
+    return (customers.group_by("segment", "cohort", "last").agg(pl.len().cast(pl.Int64).alias("customers"))
+            .sort("segment", "cohort", "last", nulls_last=True).collect(engine="streaming"))
 
 
 def reduce_nps(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:

@@ -13,7 +13,8 @@ from workbench.metrics.cohorts import CohortTriangle, triangle_from
 from workbench.metrics.flow import Flow, flow_from
 from workbench.metrics.nps import NpsSummary, nps_summary
 from workbench.metrics.options import AnalysisOptions
-from workbench.metrics.reduce import reduce_subscriptions
+from workbench.metrics.reduce import reduce_segment_lifetimes, reduce_subscriptions
+from workbench.metrics.segments import Segments, segments_from
 from workbench.metrics.survival import Survival, survival_from
 
 KIND_ORDER = ("events", "subscriptions", "nps")
@@ -31,7 +32,8 @@ class Report:
     ``nps`` from NPS data; ``survival`` (Kaplan-Meier) from subscriptions when loaded (their ends are known),
     else from events (lost after ``options.inactive`` periods without an event). A part the data does not
     support is None. ``notes`` are plain sentences for the reader (e.g. the margin default, why CLTV is
-    missing).
+    missing). ``segments``: survival by segment and the log-rank test, when that dataset has a segment
+    column.
     """
 
     kind: str
@@ -43,6 +45,7 @@ class Report:
     nps: NpsSummary | None = None
     cltv: Cltv | None = None
     survival: Survival | None = None
+    segments: Segments | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -93,12 +96,13 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
                 notes.append("CLTV uses a gross margin of 100% (the default; set --margin, e.g. 0.3)")
             if value.cltv is None:
                 notes.append(value.note)
-    survival = None
+    survival = segments = None
     if cohort_kind:
         survival_kind = "subscriptions" if "subscriptions" in datasets else "events"
         frame = (agg.frame if cohort_kind == survival_kind
                  else reduce_subscriptions(datasets["subscriptions"].lazy(), fixed.period, as_of))
         survival = survival_from(frame, survival_kind, fixed.period, as_of, fixed.inactive)
+        segments = _segments(datasets[survival_kind], fixed, as_of) if survival is not None else None
     if "nps" in datasets:
         if progress:
             progress("NPS", (steps - 1) / steps)
@@ -106,4 +110,14 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     if progress:
         progress("done", 1.0)
     return Report(kind=kinds[0], kinds=kinds, options=fixed, as_of=as_of, cohorts=triangle, flow=flow,
-                  nps=nps, cltv=value, survival=survival, notes=tuple(notes))
+                  nps=nps, cltv=value, survival=survival, segments=segments, notes=tuple(notes))
+
+
+def _segments(dataset, options: AnalysisOptions, as_of: datetime) -> Segments | None:
+    """Survival by the dataset's segment column (the name it has in the files), when it has one."""
+    if "segment" not in dataset.frame.columns:
+        return None
+    column = next((f.columns["segment"] for f in dataset.files if f.columns.get("segment")), "segment")
+    frame = reduce_segment_lifetimes(dataset.lazy(), dataset.kind, options.period, as_of)
+    return segments_from(frame, dataset.kind, column, options.period, as_of, options.inactive,
+                         options.top_segments)

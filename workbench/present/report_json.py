@@ -30,7 +30,7 @@ def report_dict(report: Report) -> dict:
     out: dict = {"kind": report.kind, "kinds": list(report.kinds), "period": spec.unit,
                  "week_start": spec.week_start, "as_of": report.as_of.isoformat(),
                  "retention": report.options.retention, "margin": report.options.margin,
-                 "inactive": report.options.inactive}
+                 "inactive": report.options.inactive, "top_segments": report.options.top_segments}
     if report.cohorts is not None:
         t = report.cohorts
         out["cohort_kind"] = t.kind
@@ -60,6 +60,15 @@ def report_dict(report: Report) -> dict:
         out["survival"] = [survival_row(r) for r in s.rows]
         out["median_lifetime"] = s.median_lifetime
         out["median_lifetime_ci"] = list(s.median_lifetime_ci)
+    if report.segments is not None:
+        seg = report.segments
+        out["segments"] = {
+            "column": seg.column, "kind": report.survival.kind, "pooled": list(seg.pooled),
+            "groups": [{"name": g.name, "customers": g.customers,
+                        "survival": [survival_row(r) for r in g.survival.rows],
+                        "median_lifetime": g.survival.median_lifetime,
+                        "median_lifetime_ci": list(g.survival.median_lifetime_ci)} for g in seg.groups],
+            "logrank": seg.logrank.as_dict() if seg.logrank is not None else None, "sentence": seg.sentence}
     out["notes"] = list(report.notes)
     return out
 

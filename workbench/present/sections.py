@@ -182,10 +182,42 @@ def survival_table(report: Report) -> Table | None:
                  columns=SURVIVAL_COLUMNS, rows=survival_rows(s), notes=notes, extra={"unit": s.period.unit})
 
 
+def segments_table(report: Report) -> Table | None:
+    """One row per segment: customers, churned so far, the median lifetime and its interval; the test in the
+    notes."""
+    seg = report.segments
+    if seg is None:
+        return None
+    columns = (Column("name"), Column("customers", "int"), Column("churned", "int"),
+               Column("median_lifetime", "int"), Column("median_lifetime_lower", "int"),
+               Column("median_lifetime_upper", "int"))
+    rows = tuple((g.name, g.customers, sum(r.churned for r in g.survival.rows), g.survival.median_lifetime,
+                  *g.survival.median_lifetime_ci) for g in seg.groups)
+    notes = [seg.sentence]
+    if seg.logrank is not None:
+        t = seg.logrank
+        notes.append(f"log-rank: statistic {t.statistic:.4g}, df {t.df}, p_value {t.p_value:.4g}.")
+    if seg.pooled:
+        notes.append(f"(other): {', '.join(seg.pooled)}.")
+    return Table(name="segments", title=f"Survival by {seg.column} (median lifetime in {report.survival.period.noun}s)",
+                 columns=columns, rows=rows, notes=tuple(notes), extra={"unit": report.survival.period.unit})
+
+
+def segment_survival_table(report: Report) -> Table | None:
+    """Every segment's Kaplan–Meier rows, one after the other (``name`` first)."""
+    seg = report.segments
+    if seg is None:
+        return None
+    rows = tuple((g.name, *row) for g in seg.groups for row in survival_rows(g.survival))
+    return Table(name="segment_survival", title=f"Kaplan-Meier survival by {seg.column}",
+                 columns=(Column("name"), *SURVIVAL_COLUMNS), rows=rows, key_columns=2,
+                 extra={"unit": report.survival.period.unit})
+
+
 def report_tables(report: Report, percent: bool = True) -> list[Table]:
     """Every table the report supports, in reading order."""
     makers = (lambda r: cohort_table(r, percent), flow_table, nps_table, nps_distribution_table, cltv_table,
-              arpu_table, cumulative_revenue_table, survival_table)
+              arpu_table, cumulative_revenue_table, survival_table, segments_table, segment_survival_table)
     return [t for t in (make(report) for make in makers) if t is not None]
 
 

@@ -59,7 +59,7 @@ class SurvivalPanel(ReportPanel):
             text.append(f"By {printable(segments.column, 60)}: ", style="bold")
             text.append((segments.sentence if segments.logrank is not None else "only one segment") + "\n")
             for group in segments.groups:
-                text.append(f"  {printable(group.name, 30)}: {group.survival.customers:,} customers, "
+                text.append(f"  {printable(group.name, 30)}: {group.survival.customers:,} customers · "
                             f"{median_sentence(group.survival)}\n")
         summary.update(text)
         table = survival_table(report)

@@ -8,7 +8,8 @@ current period onto the chart's x axis; no number is computed here.
 * :class:`ChurnCharts`: churn rate, and revenue retention (NRR, GRR) when there is revenue;
 * :class:`NpsCharts`: NPS with its margin of error, and the current period's score distribution;
 * :class:`CltvCharts`: cumulative revenue per customer by cohort;
-* :class:`SurvivalCharts`: Kaplan–Meier survival with its band and the at-risk counts.
+* :class:`SurvivalCharts`: Kaplan–Meier survival with its band and the at-risk counts, and beside it the
+  segments' curves when the data has a segment column.
 """
 
 from __future__ import annotations
@@ -205,7 +206,14 @@ class CltvCharts(ChartBox):
 
 
 class SurvivalCharts(ChartBox):
-    KINDS = ("survival",)
+    KINDS = ("survival", "survival_segments")
+
+    def watch_analysis(self) -> None:
+        super().watch_analysis()
+        if self.is_mounted:
+            report = self.analysis.report if self.analysis is not None else None
+            self.chart("survival_segments").display = bool(report is not None
+                                                            and CHARTS["survival_segments"].shown(report))
 
     def data_for(self, kind: str):
         return CHARTS[kind].data(self.analysis.report) if self.analysis is not None else None
