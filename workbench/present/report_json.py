@@ -35,7 +35,9 @@ def report_dict(report: Report) -> dict:
         t = report.cohorts
         out["cohort_kind"] = t.kind
         out["cohorts"] = [{"cohort": r.cohort, "size": r.size, "active": list(r.active),
-                           "retention": list(r.retention), "complete": list(r.complete)} for r in t.rows]
+                           "retention": list(r.retention), "complete": list(r.complete),
+                           "ci_lower": list(r.ci_lower), "ci_upper": list(r.ci_upper),
+                           "too_wide": list(r.too_wide)} for r in t.rows]
         out["cohort_average"] = {"retention": list(t.average), "cohorts": list(t.average_cohorts)}
     if report.flow is not None:
         names = [c.name for c in flow_columns(report.flow)]
