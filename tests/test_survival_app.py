@@ -43,7 +43,7 @@ async def test_key_7_shows_survival_from_the_metrics(files):
                                          number(r.survival, 1)]
             assert f"{number(r.ci_lower, 1)} – {number(r.ci_upper, 1)}" in line
         chart = app.query_one(SurvivalCharts).chart("survival")
-        assert chart.data == s
+        assert chart.data.survival == s and chart.data.forecast == report.forecast
         chart.plain()
         series = chart.spec.by_label("S(t) subscriptions")
         assert series.y == s.curve
@@ -90,3 +90,20 @@ async def test_ctrl_s_exports_the_survival_table(files):
         assert table.name == "survival-month"
         assert table.headers == ["t", "at_risk", "churned", "censored", "survival", "ci_lower", "ci_upper"]
         assert [row[0] for row in table.rows] == [r.t for r in report.survival.rows]
+
+
+@run_async
+async def test_cltv_tab_shows_the_three_cltvs_and_why(files):
+    from workbench.ui.cltv_panel import CltvPanel
+
+    report, _ = expected(files)
+    c = report.cltv_compared
+    app = RetentionApp(files)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        text = " ".join(panel_text(app.query_one(CltvPanel)).split())
+        assert f"Brought so far {c.realised:,.2f} per customer" in text
+        assert f"forecast {c.forecast:,.2f}" in text
+        assert " ".join(c.explanation.split()) in text

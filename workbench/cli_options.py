@@ -49,7 +49,7 @@ def _parse_as_of(ctx, param, value: str | None) -> datetime | None:
 
 
 def analysis_options(command: Callable) -> Callable:
-    """Add --period, --week-start, --as-of, --retention, --margin, --inactive and --top-segments; pass
+    """Add --period, --week-start, --as-of, --retention, --margin, --inactive, --top-segments and --discount; pass
     ``analysis`` (needs --tz to finish).
 
     ``analysis`` is a function of the time zone giving :class:`AnalysisOptions`, because an ``--as-of`` with
@@ -72,14 +72,17 @@ def analysis_options(command: Callable) -> Callable:
                   help="Events: a customer counts as lost after N periods without an event (survival).")
     @click.option("--top-segments", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
                   help="With a segment column (--segment): compare the N largest segments, the rest pooled.")
+    @click.option("--discount", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True,
+                  metavar="RATE", help="Yearly discount rate for the forecast's CLTV (0.1 = 10% a year).")
     @functools.wraps(command)
-    def wrapper(*args, period, week_start, as_of, retention, margin, inactive, top_segments, **kwargs):
+    def wrapper(*args, period, week_start, as_of, retention, margin, inactive, top_segments, discount, **kwargs):
         def analysis(tz: str) -> AnalysisOptions:
             when = as_of
             if when is not None and when.tzinfo is not None:
                 when = when.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
             return AnalysisOptions(period=PeriodSpec(period, week_start), as_of=when, retention=retention,
-                                   margin=margin, inactive=inactive, top_segments=top_segments)
+                                   margin=margin, inactive=inactive, top_segments=top_segments,
+                                   discount=discount)
 
         kwargs["analysis"] = analysis
         return command(*args, **kwargs)

@@ -63,7 +63,8 @@ CHARTS: dict[str, ChartDef] = {c.name: c for c in (
     # the oldest cohort (the longest curve) bold on the command line
     ChartDef("cltv", lambda r: r.cltv, lambda d, cur, m, w: _module("cltv").cltv_spec(d, current=cur, marker_k=m),
              cli_current=0),
-    ChartDef("survival", lambda r: r.survival, lambda d, cur, m, w: _module("survival").survival_spec(d, w)),
+    ChartDef("survival", lambda r: _module("survival").SurvivalData(r.survival, r.forecast),
+             lambda d, cur, m, w: _module("survival").survival_spec(d.survival, w, d.forecast)),
     ChartDef("survival_segments", lambda r: r.segments, lambda d, cur, m, w: _module("survival").segments_spec(d),
              shown=lambda r: r.segments is not None and len(r.segments.groups) > 1),
 )}

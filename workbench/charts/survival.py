@@ -8,10 +8,21 @@ rows' t (where they change).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from workbench.charts.base import ChartSpec, Series, line, thin_ticks
 from workbench.io.text import printable
-from workbench.metrics import Segments, Survival
+from workbench.metrics import Forecast, Segments, Survival
 from workbench.metrics.statistics import format_p
+
+
+@dataclass(frozen=True)
+class SurvivalData:
+    """What the survival chart plots: the Kaplan–Meier estimate and, when fitted, the sBG forecast."""
+
+    survival: Survival | None
+    forecast: Forecast | None = None
+
 
 # colours of the segments' curves, in order (the palette's roles)
 SEGMENT_ROLES = ("emphasis", "average", "extra", "good", "bad", "neutral", "muted")
@@ -42,8 +53,9 @@ def at_risk_line(s: Survival, ticks: list[float], room: int) -> str:
     return text
 
 
-def survival_spec(s: Survival | None, width: int = 80) -> ChartSpec:
-    """The curve (bold), its 95% interval (two faint lines) and the at-risk counts as the x axis' label."""
+def survival_spec(s: Survival | None, width: int = 80, forecast: Forecast | None = None) -> ChartSpec:
+    """The curve (bold), its 95% interval (two faint lines), the at-risk counts as the x axis' label and, with a
+    ``forecast``, its projection past the observed tenures as dots."""
     if s is None or not s.rows:
         return ChartSpec("survival", "Survival", (), empty="Survival needs events or subscriptions.")
     noun = s.period.noun
@@ -52,8 +64,13 @@ def survival_spec(s: Survival | None, width: int = 80) -> ChartSpec:
         line("95% upper", _steps(s, [r.ci_upper for r in s.rows]), role="muted", legend=False),
         line(f"S(t) {s.kind}", list(enumerate(s.curve)), role="emphasis", bold=True),
     ]
-    ticks = [float(t) for t in range(len(s.curve))]
-    labels = [f"+{t}" for t in range(len(s.curve))]
+    end = len(s.curve)
+    if forecast is not None:
+        end = min(len(forecast.projection), end + max(6, end // 2))  # half as far again as observed
+        series.append(line("sBG forecast", [(float(t), forecast.projection[t]) for t in range(len(s.curve), end)],
+                           role="average", kind="points"))
+    ticks = [float(t) for t in range(end)]
+    labels = [f"+{t}" for t in range(end)]
     shown, _ = thin_ticks(ticks, labels, max(10, width - 14))
     return ChartSpec("survival", f"Survival % by {noun}s since the start (Kaplan–Meier, 95% band)",
                      tuple(series), xticks=tuple(ticks), xlabels=tuple(labels),

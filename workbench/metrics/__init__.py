@@ -32,6 +32,7 @@ from workbench.metrics.cltv import ArpuRow, Cltv, CumulativeRow, cltv
 from workbench.metrics.cohorts import CohortRow, CohortTriangle, cohort_triangle
 from workbench.metrics.drill import FLOW_TERMS, customers_behind_cell, customers_in_flow
 from workbench.metrics.flow import Flow, FlowRow, explain_crr, flow
+from workbench.metrics.forecast import CltvCompared, Forecast
 from workbench.metrics.nps import NPS_MIN_RESPONSES, NpsStats, NpsSummary, nps_stats, nps_summary
 from workbench.metrics.options import RETENTION_MODES, AnalysisOptions
 from workbench.metrics.periods import UNITS, WEEK_STARTS, PeriodSpec
@@ -41,7 +42,7 @@ from workbench.metrics.survival import Survival, SurvivalRow, survival_of
 
 __all__ = [
     "COHORT_KINDS", "FLOW_TERMS", "NPS_MIN_RESPONSES", "RETENTION_MODES", "UNITS", "WEEK_STARTS",
-    "AnalysisOptions", "ArpuRow", "Cltv", "CohortRow", "CohortTriangle", "CumulativeRow", "Flow", "FlowRow",
+    "AnalysisOptions", "ArpuRow", "Cltv", "CltvCompared", "Forecast", "CohortRow", "CohortTriangle", "CumulativeRow", "Flow", "FlowRow",
     "NpsStats", "NpsSummary", "PeriodSpec", "Report", "SegmentGroup", "Segments", "Survival", "SurvivalRow",
     "analyze", "cltv", "cohort_triangle", "customers_behind_cell", "customers_in_flow", "explain_crr", "flow",
     "nps_stats", "nps_summary", "primary_kind", "resolve_as_of", "survival_of",

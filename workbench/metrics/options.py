@@ -24,7 +24,8 @@ class AnalysisOptions:
       (default 3: one quiet period is common, three rarely end in a return on monthly data; scale it with
       ``period``, e.g. 12 for weeks);
     * ``top_segments``: with a segment column, how many segments (those with the most customers) are compared;
-      the others are pooled as "(other)".
+      the others are pooled as "(other)";
+    * ``discount``: yearly discount rate for the forecast's CLTV (0.1 = 10% a year, converted per period).
     """
 
     period: PeriodSpec = field(default_factory=PeriodSpec)
@@ -33,6 +34,7 @@ class AnalysisOptions:
     margin: float = 1.0
     inactive: int = 3
     top_segments: int = 5
+    discount: float = 0.1
 
     def __post_init__(self) -> None:
         if self.retention not in RETENTION_MODES:
@@ -43,3 +45,5 @@ class AnalysisOptions:
             raise ValueError(f"inactive must be a whole number of periods, at least 1 (got {self.inactive!r})")
         if isinstance(self.top_segments, bool) or not isinstance(self.top_segments, int) or self.top_segments < 1:
             raise ValueError(f"top_segments must be a whole number, at least 1 (got {self.top_segments!r})")
+        if not self.discount > 0:
+            raise ValueError("the discount rate must be a positive number (0.1 = 10% a year)")

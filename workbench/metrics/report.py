@@ -11,6 +11,13 @@ from workbench.metrics.aggregates import COHORT_KINDS, aggregate, resolve_as_of
 from workbench.metrics.cltv import Cltv, cltv_from
 from workbench.metrics.cohorts import CohortTriangle, triangle_from
 from workbench.metrics.flow import Flow, flow_from
+from workbench.metrics.forecast import (
+    CltvCompared,
+    Forecast,
+    compare_cltv,
+    forecast_from,
+    revenue_per_alive_period,
+)
 from workbench.metrics.nps import NpsSummary, nps_summary
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.reduce import reduce_segment_lifetimes, reduce_subscriptions
@@ -33,7 +40,8 @@ class Report:
     else from events (lost after ``options.inactive`` periods without an event). A part the data does not
     support is None. ``notes`` are plain sentences for the reader (e.g. the margin default, why CLTV is
     missing). ``segments``: survival by segment and the log-rank test, when that dataset has a segment
-    column.
+    column. ``forecast``: the sBG model fitted to that survival; ``cltv_compared``: CLTV by the formula,
+    realised and forecast, and why they differ.
     """
 
     kind: str
@@ -46,6 +54,8 @@ class Report:
     cltv: Cltv | None = None
     survival: Survival | None = None
     segments: Segments | None = None
+    forecast: Forecast | None = None
+    cltv_compared: CltvCompared | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -103,6 +113,10 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
                  else reduce_subscriptions(datasets["subscriptions"].lazy(), fixed.period, as_of))
         survival = survival_from(frame, survival_kind, fixed.period, as_of, fixed.inactive)
         segments = _segments(datasets[survival_kind], fixed, as_of) if survival is not None else None
+    forecast = forecast_from(survival, fixed.discount)
+    per_alive = revenue_per_alive_period(agg, value) if value is not None else None
+    if survival is not None and forecast is None:
+        notes.append("no forecast: no customer has churned yet")
     if "nps" in datasets:
         if progress:
             progress("NPS", (steps - 1) / steps)
@@ -110,7 +124,8 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     if progress:
         progress("done", 1.0)
     return Report(kind=kinds[0], kinds=kinds, options=fixed, as_of=as_of, cohorts=triangle, flow=flow,
-                  nps=nps, cltv=value, survival=survival, segments=segments, notes=tuple(notes))
+                  nps=nps, cltv=value, survival=survival, segments=segments, forecast=forecast,
+                  cltv_compared=compare_cltv(value, flow, forecast, per_alive), notes=tuple(notes))
 
 
 def _segments(dataset, options: AnalysisOptions, as_of: datetime) -> Segments | None:

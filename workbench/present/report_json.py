@@ -30,7 +30,8 @@ def report_dict(report: Report) -> dict:
     out: dict = {"kind": report.kind, "kinds": list(report.kinds), "period": spec.unit,
                  "week_start": spec.week_start, "as_of": report.as_of.isoformat(),
                  "retention": report.options.retention, "margin": report.options.margin,
-                 "inactive": report.options.inactive, "top_segments": report.options.top_segments}
+                 "inactive": report.options.inactive, "top_segments": report.options.top_segments,
+                 "discount": report.options.discount}
     if report.cohorts is not None:
         t = report.cohorts
         out["cohort_kind"] = t.kind
@@ -62,6 +63,19 @@ def report_dict(report: Report) -> dict:
         out["survival"] = [survival_row(r) for r in s.rows]
         out["median_lifetime"] = s.median_lifetime
         out["median_lifetime_ci"] = list(s.median_lifetime_ci)
+    if report.forecast is not None:
+        f = report.forecast
+        out["forecast"] = {
+            "model": "sbg", "kind": f.kind, "alpha": f.alpha, "beta": f.beta, "log_likelihood": f.log_likelihood,
+            "customers": f.customers, "excluded": f.excluded, "at_bound": f.at_bound,
+            "expected_lifetime": f.expected_lifetime, "expected_lifetime_truncated": f.expected_lifetime_truncated,
+            "projection": [{"t": t, "survival": v} for t, v in enumerate(f.projection)],
+            "observed_periods": f.observed_periods, "holdout_periods": list(f.holdout_periods),
+            "holdout_error": f.holdout_error, "discount_per_period": f.discount,
+            "discounted_lifetime": f.discounted_lifetime}
+    if report.cltv_compared is not None and "cltv" in out:
+        c = report.cltv_compared
+        out["cltv"].update({"realised_cltv": c.realised, "forecast_cltv": c.forecast, "comparison": c.explanation})
     if report.segments is not None:
         seg = report.segments
         out["segments"] = {

@@ -118,12 +118,41 @@ def cltv_table(report: Report) -> Table | None:
         return None
     churn = c.churn_rate * 100 if c.churn_rate is not None else None
     columns = (Column("arpu", "money"), Column("margin", "ratio"), Column("churn_rate", "pct"),
-               Column("cltv", "money"), Column("period"))
+               Column("cltv", "money"), Column("realised_cltv", "money"), Column("forecast_cltv", "money"),
+               Column("period"))
     notes = [c.note] + (["margin 100% is the default: revenue counted as all profit; set --margin."]
                         if c.margin_is_default else [])
+    compared = report.cltv_compared
+    if compared is not None:
+        notes += ["realised_cltv: revenue brought so far per customer × margin (a floor); forecast_cltv: revenue "
+                  "per customer-period alive × margin × the forecast's discounted expected lifetime.",
+                  compared.explanation]
+    row = (c.arpu, c.margin, churn, c.cltv, compared.realised if compared else None,
+           compared.forecast if compared else None, c.period.unit)
     return Table(name="cltv", title=f"CLTV = ARPU × margin / churn rate (per {c.period.noun})", columns=columns,
-                 rows=((c.arpu, c.margin, churn, c.cltv, c.period.unit),), notes=tuple(notes),
-                 extra={"unit": c.period.unit})
+                 rows=(row,), notes=tuple(notes), extra={"unit": c.period.unit})
+
+
+def forecast_table(report: Report) -> Table | None:
+    """The sBG projection S(t) in %, with the fit in the notes."""
+    f = report.forecast
+    if f is None:
+        return None
+    noun = f.period.noun
+    lifetime = ("infinite (α ≤ 1)" if f.expected_lifetime is None else f"{f.expected_lifetime:,.2f} {noun}s")
+    notes = [f"sBG (Fader & Hardie 2007) fitted to the {f.kind}' survival: alpha {f.alpha:.4g}, beta {f.beta:.4g}, "
+             f"log-likelihood {f.log_likelihood:,.2f} ({f.customers:,} customers"
+             + (f"; {f.excluded:,} gone before their first {noun} left out" if f.excluded else "") + ").",
+             f"expected lifetime {lifetime}; within the {len(f.projection) - 1} {noun}s shown "
+             f"{f.expected_lifetime_truncated:,.2f}; discounted at {f.discount:.3%} per {noun}: "
+             f"{f.discounted_lifetime:,.2f} {noun}s."]
+    if f.holdout_error is not None:
+        notes.append(f"fitted without the last {len(f.holdout_periods)} observed {noun}s, it misses their survival "
+                     f"by {f.holdout_error:.1f} points on average.")
+    t_obs = f.observed_periods
+    return Table(name="forecast", title=f"Forecast survival % (sBG; after +{t_obs} projected)",
+                 columns=(Column("t", "int"), Column("survival", "pct")),
+                 rows=tuple(enumerate(f.projection)), notes=tuple(notes), extra={"unit": f.period.unit})
 
 
 def arpu_table(report: Report) -> Table | None:
@@ -217,7 +246,8 @@ def segment_survival_table(report: Report) -> Table | None:
 def report_tables(report: Report, percent: bool = True) -> list[Table]:
     """Every table the report supports, in reading order."""
     makers = (lambda r: cohort_table(r, percent), flow_table, nps_table, nps_distribution_table, cltv_table,
-              arpu_table, cumulative_revenue_table, survival_table, segments_table, segment_survival_table)
+              arpu_table, cumulative_revenue_table, survival_table, segments_table, segment_survival_table,
+              forecast_table)
     return [t for t in (make(report) for make in makers) if t is not None]
 
 

@@ -24,23 +24,25 @@ class ViewSettings:
     margin: float | None = None
     inactive: int = 3
     top_segments: int = 5
+    discount: float = 0.1
 
     @classmethod
     def from_options(cls, options: AnalysisOptions) -> ViewSettings:
         """The view the command line's analysis options ask for (``workbench --period week ...``)."""
         return cls(unit=options.period.unit, week_start=options.period.week_start, retention=options.retention,
                    as_of=options.as_of, margin=options.margin, inactive=options.inactive,
-                   top_segments=options.top_segments)
+                   top_segments=options.top_segments, discount=options.discount)
 
     def options(self) -> AnalysisOptions:
         extra = {} if self.margin is None else {"margin": self.margin}
         return AnalysisOptions(period=PeriodSpec(self.unit, self.week_start), as_of=self.as_of,
                                retention=self.retention, inactive=self.inactive,
-                               top_segments=self.top_segments, **extra)
+                               top_segments=self.top_segments, discount=self.discount, **extra)
 
     def key(self) -> tuple:
         """What a new computation depends on (percent/counts is display only)."""
-        return (self.unit, self.week_start, self.retention, self.as_of, self.margin, self.inactive, self.top_segments)
+        return (self.unit, self.week_start, self.retention, self.as_of, self.margin, self.inactive, self.top_segments,
+                self.discount)
 
     def with_unit_step(self, step: int) -> ViewSettings:
         return replace(self, unit=UNITS[(UNITS.index(self.unit) + step) % len(UNITS)])
