@@ -20,8 +20,8 @@ from workbench.metrics.forecast import (
 )
 from workbench.metrics.nps import NpsSummary, nps_summary
 from workbench.metrics.options import AnalysisOptions
-from workbench.metrics.reduce import reduce_segment_lifetimes, reduce_subscriptions
-from workbench.metrics.segments import Segments, segments_from
+from workbench.metrics.reduce import reduce_nps_lifetimes, reduce_segment_lifetimes, reduce_subscriptions
+from workbench.metrics.segments import NO_ANSWER, NpsRetention, Segments, segments_from
 from workbench.metrics.survival import Survival, survival_from
 
 KIND_ORDER = ("events", "subscriptions", "nps")
@@ -41,7 +41,8 @@ class Report:
     support is None. ``notes`` are plain sentences for the reader (e.g. the margin default, why CLTV is
     missing). ``segments``: survival by segment and the log-rank test, when that dataset has a segment
     column. ``forecast``: the sBG model fitted to that survival; ``cltv_compared``: CLTV by the formula,
-    realised and forecast, and why they differ.
+    realised and forecast, and why they differ. ``nps_retention``: survival by NPS group, when NPS answers
+    are loaded with events or subscriptions.
     """
 
     kind: str
@@ -56,6 +57,7 @@ class Report:
     segments: Segments | None = None
     forecast: Forecast | None = None
     cltv_compared: CltvCompared | None = None
+    nps_retention: NpsRetention | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -117,6 +119,14 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     per_alive = revenue_per_alive_period(agg, value) if value is not None else None
     if survival is not None and forecast is None:
         notes.append("no forecast: no customer has churned yet")
+    nps_retention = None
+    if "nps" in datasets and survival is not None:
+        frame, responses, respondents = reduce_nps_lifetimes(
+            datasets[survival.kind].lazy(), survival.kind, datasets["nps"].lazy(), fixed.period, as_of)
+        groups = segments_from(frame, survival.kind, "NPS group", fixed.period, as_of, fixed.inactive, 3, NO_ANSWER,
+                               "{}")
+        if groups is not None:
+            nps_retention = NpsRetention(groups, responses, respondents)
     if "nps" in datasets:
         if progress:
             progress("NPS", (steps - 1) / steps)
@@ -125,7 +135,8 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         progress("done", 1.0)
     return Report(kind=kinds[0], kinds=kinds, options=fixed, as_of=as_of, cohorts=triangle, flow=flow,
                   nps=nps, cltv=value, survival=survival, segments=segments, forecast=forecast,
-                  cltv_compared=compare_cltv(value, flow, forecast, per_alive), notes=tuple(notes))
+                  cltv_compared=compare_cltv(value, flow, forecast, per_alive), nps_retention=nps_retention,
+                  notes=tuple(notes))
 
 
 def _segments(dataset, options: AnalysisOptions, as_of: datetime) -> Segments | None:

@@ -20,6 +20,7 @@ from workbench.metrics.survival import Survival, observed_through, survival_from
 
 OTHER = "(other)"
 MISSING = "(none)"
+NO_ANSWER = "(no answer)"
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Segments:
     sentence: str
 
 
-def grouping(frame: pl.DataFrame, top: int) -> tuple[pl.Expr, tuple[str, ...]]:
+def grouping(frame: pl.DataFrame, top: int, missing: str = MISSING) -> tuple[pl.Expr, tuple[str, ...]]:
     """An expression naming each row's group, and the segments pooled into :data:`OTHER`.
 
     The ``top`` segments by customers are kept (ties: by name); a missing segment is its own group."""
@@ -51,17 +52,18 @@ def grouping(frame: pl.DataFrame, top: int) -> tuple[pl.Expr, tuple[str, ...]]:
              .sort(["customers", "segment"], descending=[True, False]))
     names = sizes["segment"].to_list()
     kept, pooled = names[:top], tuple(sorted(names[top:]))
-    expr = (pl.when(pl.col("segment").is_null()).then(pl.lit(MISSING))
+    expr = (pl.when(pl.col("segment").is_null()).then(pl.lit(missing))
             .when(pl.col("segment").is_in(kept)).then(pl.col("segment")).otherwise(pl.lit(OTHER)))
     return expr, pooled
 
 
 def segments_from(frame: pl.DataFrame, kind: str, column: str, period: PeriodSpec, as_of: datetime,
-                  inactive: int, top: int = 5) -> Segments | None:
-    """Survival of each group and the test between them (None when no customer has a segment)."""
+                  inactive: int, top: int = 5, missing: str = MISSING, subject: str = "{} customers") -> Segments | None:
+    """Survival of each group and the test between them (None when no customer has a segment); customers
+    without one form the group ``missing``; ``subject`` names a group in the sentence."""
     if not frame.height or frame["segment"].null_count() == frame.height:
         return None
-    expr, pooled = grouping(frame, top)
+    expr, pooled = grouping(frame, top, missing)
     named = (frame.with_columns(expr.alias("group")).group_by("group", "cohort", "last")
              .agg(pl.col("customers").sum()).sort("group", "cohort", "last", nulls_last=True))
     sizes = named.group_by("group").agg(pl.col("customers").sum()).sort(["customers", "group"],
@@ -78,7 +80,23 @@ def segments_from(frame: pl.DataFrame, kind: str, column: str, period: PeriodSpe
         if survival is not None:
             groups.append(SegmentGroup(name, customers, survival))
     if len(groups) < 2:
-        only = groups[0].name if groups else MISSING
+        only = groups[0].name if groups else missing
         return Segments(column, tuple(groups), pooled, None, f"every customer is in one segment ({only})")
-    test = logrank({f"{g.name} customers": g.survival.durations for g in groups})  # names read as a subject
+    test = logrank({subject.format(g.name): g.survival.durations for g in groups})  # names read as a subject
     return Segments(column, tuple(groups), pooled, test, test.sentence())
+
+
+@dataclass(frozen=True)
+class NpsRetention:
+    """Survival by the NPS group of each customer's first answer (promoters, passives, detractors, and
+    :data:`NO_ANSWER`), and the answers whose id matches no customer."""
+
+    segments: Segments
+    unmatched_responses: int
+    unmatched_respondents: int
+
+    @property
+    def note(self) -> str:
+        return (f"{self.unmatched_responses:,} answers from {self.unmatched_respondents:,} respondents match no "
+                "customer id and are left out. Customers answered while they were customers, so compare the "
+                "groups with each other rather than their absolute survival.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from workbench.metrics import NpsStats, Report, SurvivalRow
+from workbench.metrics import NpsStats, Report, Segments, SurvivalRow
 from workbench.present.columns import flow_columns
 
 
@@ -22,6 +22,15 @@ def _nps_dict(s: NpsStats) -> dict:
 def survival_row(r: SurvivalRow) -> dict:
     return {"t": r.t, "at_risk": r.at_risk, "churned": r.churned, "censored": r.censored, "survival": r.survival,
             "ci_lower": r.ci_lower, "ci_upper": r.ci_upper}
+
+
+def segments_dict(seg: Segments) -> dict:
+    return {"column": seg.column, "pooled": list(seg.pooled),
+            "groups": [{"name": g.name, "customers": g.customers,
+                        "survival": [survival_row(r) for r in g.survival.rows],
+                        "median_lifetime": g.survival.median_lifetime,
+                        "median_lifetime_ci": list(g.survival.median_lifetime_ci)} for g in seg.groups],
+            "logrank": seg.logrank.as_dict() if seg.logrank is not None else None, "sentence": seg.sentence}
 
 
 def report_dict(report: Report) -> dict:
@@ -77,14 +86,12 @@ def report_dict(report: Report) -> dict:
         c = report.cltv_compared
         out["cltv"].update({"realised_cltv": c.realised, "forecast_cltv": c.forecast, "comparison": c.explanation})
     if report.segments is not None:
-        seg = report.segments
-        out["segments"] = {
-            "column": seg.column, "kind": report.survival.kind, "pooled": list(seg.pooled),
-            "groups": [{"name": g.name, "customers": g.customers,
-                        "survival": [survival_row(r) for r in g.survival.rows],
-                        "median_lifetime": g.survival.median_lifetime,
-                        "median_lifetime_ci": list(g.survival.median_lifetime_ci)} for g in seg.groups],
-            "logrank": seg.logrank.as_dict() if seg.logrank is not None else None, "sentence": seg.sentence}
+        out["segments"] = {**segments_dict(report.segments), "kind": report.survival.kind}
+    if report.nps_retention is not None:
+        n = report.nps_retention
+        out["nps_retention"] = {**segments_dict(n.segments), "kind": report.survival.kind,
+                                "unmatched_responses": n.unmatched_responses,
+                                "unmatched_respondents": n.unmatched_respondents, "note": n.note}
     out["notes"] = list(report.notes)
     return out
 

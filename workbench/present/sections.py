@@ -211,10 +211,10 @@ def survival_table(report: Report) -> Table | None:
                  columns=SURVIVAL_COLUMNS, rows=survival_rows(s), notes=notes, extra={"unit": s.period.unit})
 
 
-def segments_table(report: Report) -> Table | None:
-    """One row per segment: customers, churned so far, the median lifetime and its interval; the test in the
-    notes."""
-    seg = report.segments
+def segments_table(report: Report, nps: bool = False) -> Table | None:
+    """One row per segment (``nps``: per NPS group): customers, churned so far, the median lifetime and its
+    interval; the test in the notes."""
+    seg = report.segments if not nps else report.nps_retention.segments if report.nps_retention else None
     if seg is None:
         return None
     columns = (Column("name"), Column("customers", "int"), Column("churned", "int"),
@@ -228,7 +228,9 @@ def segments_table(report: Report) -> Table | None:
         notes.append(f"log-rank: statistic {t.statistic:.4g}, df {t.df}, p_value {t.p_value:.4g}.")
     if seg.pooled:
         notes.append(f"(other): {', '.join(seg.pooled)}.")
-    return Table(name="segments", title=f"Survival by {seg.column} (median lifetime in {report.survival.period.noun}s)",
+    if nps:
+        notes.append(report.nps_retention.note)
+    return Table(name="nps_retention" if nps else "segments", title=f"Survival by {seg.column} (median lifetime in {report.survival.period.noun}s)",
                  columns=columns, rows=rows, notes=tuple(notes), extra={"unit": report.survival.period.unit})
 
 
@@ -247,7 +249,7 @@ def report_tables(report: Report, percent: bool = True) -> list[Table]:
     """Every table the report supports, in reading order."""
     makers = (lambda r: cohort_table(r, percent), flow_table, nps_table, nps_distribution_table, cltv_table,
               arpu_table, cumulative_revenue_table, survival_table, segments_table, segment_survival_table,
-              forecast_table)
+              forecast_table, lambda r: segments_table(r, nps=True))
     return [t for t in (make(report) for make in makers) if t is not None]
 
 

@@ -61,6 +61,14 @@ class SurvivalPanel(ReportPanel):
             for group in segments.groups:
                 text.append(f"  {printable(group.name, 30)}: {group.survival.customers:,} customers · "
                             f"{median_sentence(group.survival)}\n")
+        nps = report.nps_retention
+        if nps is not None:
+            text.append("By NPS group (first answer): ", style="bold")
+            text.append(nps.segments.sentence + "\n")
+            for group in nps.segments.groups:
+                text.append(f"  {group.name}: {group.survival.customers:,} customers · "
+                            f"{median_sentence(group.survival)}\n")
+            text.append(nps.note + "\n", style="italic")
         summary.update(text)
         table = survival_table(report)
         headers = ["t", "at risk", "churned", "censored", "S(t) %", "95% interval"]
