@@ -107,3 +107,26 @@ async def test_cltv_tab_shows_the_three_cltvs_and_why(files):
         assert f"Brought so far {c.realised:,.2f} per customer" in text
         assert f"forecast {c.forecast:,.2f}" in text
         assert " ".join(c.explanation.split()) in text
+
+
+def test_the_new_options_reach_the_app_and_the_command_line(tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+    from workbench.metrics import AnalysisOptions
+    from workbench.ui.model import ViewSettings
+
+    options = AnalysisOptions(inactive=5, top_segments=2, discount=0.2)
+    assert ViewSettings.from_options(options).options() == options
+    monkeypatch.chdir(tmp_path)
+    write_sample(tmp_path)
+    result = CliRunner().invoke(cli, ["report", "events.csv", "--format", "json", "--inactive", "2",
+                                      "--top-segments", "1", "--discount", "0.05"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert (out["survival_kind"], out["inactive"], out["top_segments"], out["discount"]) == ("events", 2, 1, 0.05)
+    assert {g["name"] for g in out["segments"]["groups"]} == {"basic", "(other)"}
+    bad = CliRunner().invoke(cli, ["report", "events.csv", "--inactive", "0"])
+    assert bad.exit_code == 2 and "--inactive" in bad.output
