@@ -194,3 +194,14 @@ def test_events_only_survival_uses_the_inactive_option():
     assert sum(r.churned for r in six.rows) < sum(r.churned for r in one.rows)
     with pytest.raises(ValueError, match="inactive"):
         AnalysisOptions(inactive=0)
+
+
+def test_validate_does_not_load_scipy():
+    """Every command imports workbench.metrics (its options); scipy (about a second) loads only when a
+    statistic is computed."""
+    import subprocess
+    import sys
+
+    code = "import sys, workbench.cli, workbench.metrics; print(any(m.startswith('scipy') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
