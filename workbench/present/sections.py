@@ -149,8 +149,8 @@ def forecast_table(report: Report) -> Table | None:
     if f.holdout_error is not None:
         notes.append(f"fitted without the last {len(f.holdout_periods)} observed {noun}s, it misses their survival "
                      f"by {f.holdout_error:.1f} points on average.")
-    t_obs = f.observed_periods
-    return Table(name="forecast", title=f"Forecast survival % (sBG; after +{t_obs} projected)",
+    notes.insert(0, f"observed up to +{f.observed_periods}; later values are projected.")
+    return Table(name="forecast", title="Forecast survival % (sBG)",
                  columns=(Column("t", "int"), Column("survival", "pct")),
                  rows=tuple(enumerate(f.projection)), notes=tuple(notes), extra={"unit": f.period.unit})
 
@@ -218,8 +218,8 @@ def segments_table(report: Report, nps: bool = False) -> Table | None:
     if seg is None:
         return None
     columns = (Column("name"), Column("customers", "int"), Column("churned", "int"),
-               Column("median_lifetime", "int"), Column("median_lifetime_lower", "int"),
-               Column("median_lifetime_upper", "int"))
+               Column("median_lifetime", "int"), Column("median_lower", "int"),
+               Column("median_upper", "int"))
     rows = tuple((g.name, g.customers, sum(r.churned for r in g.survival.rows), g.survival.median_lifetime,
                   *g.survival.median_lifetime_ci) for g in seg.groups)
     notes = [seg.sentence]
