@@ -274,3 +274,25 @@ def ref_nps(scores: list[int]) -> dict:
 
 
 # ---------------------------------------------------------------- hand-worked checks of the references
+
+
+# ---------------------------------------------------------------- survival
+
+
+def km_lost_at_end(groups, as_of_index: int) -> list[float]:
+    """Survival % by k from subscriptions' ``(cohort, last, customers)``, the textbook way with one rule of its
+    own: every ended subscription is lost at k = last − cohort + 1, even one ending inside the as_of period
+    (the curve the app drew before the statistics package; kept as a reference for the grouped durations)."""
+    people = []  # (time, lost?) per customer
+    for cohort, last, customers in groups:
+        for _ in range(customers):
+            people.append((last - cohort + 1, True) if last is not None else (as_of_index - cohort, False))
+    horizon = max(t - 1 if lost else t for t, lost in people)
+    out, s = [], 1.0
+    for k in range(horizon + 1):
+        at_risk = sum(1 for t, _ in people if t >= k)
+        if at_risk == 0:
+            break
+        s *= 1 - sum(1 for t, lost in people if lost and t == k) / at_risk
+        out.append(s * 100)
+    return out

@@ -287,7 +287,8 @@ async def test_number_keys_switch_tabs_and_escape_goes_back(files):
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         tabs = app.query_one(TabbedContent)
-        for key, tab in zip("234561", ("flow", "churn", "nps", "cltv", "data", "cohorts"), strict=True):
+        for key, tab in zip("2345671", ("flow", "churn", "nps", "cltv", "data", "survival", "cohorts"),
+                            strict=True):
             await pilot.press(key)
             assert tabs.active == tab
         await pilot.press("4", "escape")
@@ -677,7 +678,7 @@ def test_readme_lists_every_key():
     for binding in (*MainScreen.BINDINGS, *KeyTable.BINDINGS, *Table.BINDINGS):
         key = names.get(binding.key, binding.key)
         if key.isdigit():
-            assert "`1` … `6`" in keys
+            assert "`1` … `7`" in keys
             continue
         assert f"`{key}`" in keys, f"README ## Keys does not list {key} ({binding.description})"
 

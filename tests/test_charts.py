@@ -4,11 +4,8 @@ marker moves, and ``render_chart`` picks sizes and characters. Kaplan-Meier agai
 from __future__ import annotations
 
 import io
-import random
 import re
-from datetime import datetime
 
-import polars as pl
 import pytest
 
 from workbench.charts import (
@@ -29,9 +26,8 @@ from workbench.charts import (
 )
 from workbench.charts.base import palette_from_rgb, thin_ticks, to_ascii
 from workbench.charts.flow import window
-from workbench.io import Dataset, load
-from workbench.metrics import AnalysisOptions, PeriodSpec, analyze
-from workbench.metrics.survival import kaplan_meier, kaplan_meier_counts
+from workbench.io import load
+from workbench.metrics import AnalysisOptions, analyze, survival_of
 from workbench.resources import sample_paths
 
 SIZES = ((80, 24), (120, 40), (40, 12))
@@ -94,7 +90,7 @@ def test_retention_series_are_the_triangle(report):
 
 
 def test_retention_kaplan_meier_series(subs_report, loaded):
-    km = kaplan_meier(loaded.datasets["subscriptions"], subs_report.options.period, subs_report.as_of)
+    km = survival_of(loaded.datasets["subscriptions"], subs_report.options.period, subs_report.as_of).curve
     spec = retention_spec(subs_report.cohorts, km=km)
     assert xy(spec.by_label("Kaplan-Meier")) == points(km)
     assert "Kaplan-Meier" not in retention_spec(subs_report.cohorts).labels()
@@ -263,60 +259,6 @@ def test_ascii_is_automatic_without_utf8():
     # Python falls back to UTF-8 when a named locale is not installed; the terminal still expects Latin-1
     assert wants_ascii(utf8, environ={"LC_CTYPE": "C.UTF-8", "LANG": "en_US.ISO-8859-1"})
     assert wants_ascii(utf8, environ={"LC_ALL": "ru_RU.KOI8-R"})
-
-
-# ---------------------------------------------------------------- Kaplan-Meier against a plain reference
-
-
-def reference_km(customers: list[tuple[int, int | None]], as_of_index: int) -> list[float]:
-    """Textbook product-limit estimator over (start period, last active period or None) per customer."""
-    durations = []  # (time, event): event True = lost at time, False = censored (alive at time)
-    for start, last in customers:
-        durations.append((last - start + 1, True) if last is not None else (as_of_index - start, False))
-    horizon = max(t - 1 if e else t for t, e in durations)
-    out, s = [], 1.0
-    for k in range(horizon + 1):
-        at_risk = sum(1 for t, e in durations if t >= k)
-        if at_risk == 0:
-            break
-        lost = sum(1 for t, e in durations if e and t == k)
-        s *= 1 - lost / at_risk
-        out.append(s * 100)
-    return out
-
-
-@pytest.mark.parametrize("seed", range(30))
-def test_kaplan_meier_counts_match_the_reference(seed):
-    rng = random.Random(seed)
-    as_of = 20
-    customers = []
-    for _ in range(rng.randint(1, 60)):
-        start = rng.randint(0, as_of)
-        last = None if rng.random() < 0.3 else rng.randint(start - (rng.random() < 0.05), as_of)
-        customers.append((start, last))
-    counts: dict[tuple, int] = {}
-    for c in customers:
-        counts[c] = counts.get(c, 0) + 1
-    got = kaplan_meier_counts([(s, last, n) for (s, last), n in counts.items()], as_of)
-    assert got == pytest.approx(reference_km(customers, as_of), abs=1e-9)
-
-
-def test_kaplan_meier_on_a_small_subscription_file():
-    frame = pl.DataFrame({
-        "customer_id": ["a", "b", "c", "d", "d"],
-        "start": [datetime(2024, 1, 5), datetime(2024, 1, 9), datetime(2024, 2, 1), datetime(2024, 1, 2),
-                  datetime(2024, 3, 1)],
-        "end": [datetime(2024, 2, 10), None, datetime(2024, 2, 20), datetime(2024, 1, 30), None],
-    })
-    dataset = Dataset(kind="subscriptions", frame=frame, files=[], tz="UTC")
-    curve = kaplan_meier(dataset, PeriodSpec("month"), datetime(2024, 4, 15))
-    # by customer (start month, last active month): a (Jan, Feb), b (Jan, open), c (Feb, Feb), d (Jan, open)
-    assert list(curve) == pytest.approx(reference_km([(0, 1), (0, None), (1, 1), (0, None)], 3))
-    # k=1: c is lost (1 of 4 at risk); k=2: a is lost (1 of 3); k=3: b and d, censored, still at risk
-    assert list(curve) == pytest.approx([100.0, 75.0, 50.0, 50.0])
-    with pytest.raises(ValueError):
-        kaplan_meier(Dataset(kind="events", frame=frame, files=[], tz="UTC"), PeriodSpec("month"),
-                     datetime(2024, 4, 15))
 
 
 def test_chart_names_load_no_plotext():

@@ -28,7 +28,7 @@ async def test_charts_follow_the_period_with_n_and_p(files):
     app = RetentionApp(files)
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
-        assert len(list(app.query(ChartBox))) == 5
+        assert len(list(app.query(ChartBox))) == 6  # one per tab but Data
         retention = app.query_one(RetentionCharts).chart("retention")
         assert retention.data.triangle == report.cohorts
         last = len(report.flow.rows) - 1

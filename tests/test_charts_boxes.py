@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 
 from workbench.io import load
-from workbench.metrics.survival import kaplan_meier
+from workbench.metrics import survival_of
 from workbench.resources import sample_paths
 from workbench.ui.charts import ChurnCharts, CltvCharts, FlowCharts, NpsCharts, RetentionCharts
 from workbench.ui.charts.chart import Chart
@@ -89,7 +89,7 @@ def test_every_box_maps_the_current_period(analysis):
 
 def test_kaplan_meier_shows_when_the_analysis_has_it(analysis):
     result, loaded = analysis
-    km = kaplan_meier(loaded.datasets["subscriptions"], result.spec, result.report.as_of)
+    km = survival_of(loaded.datasets["subscriptions"], result.spec, result.report.as_of).curve
     with_km = replace(result)
     assert with_km.km == km  # the report carries Kaplan-Meier of the subscriptions
 

@@ -12,8 +12,7 @@ from workbench.charts import strip_colors
 from workbench.charts.base import ANSI_PALETTE
 from workbench.charts.retention import RetentionData
 from workbench.io import load
-from workbench.metrics import AnalysisOptions, analyze
-from workbench.metrics.survival import kaplan_meier
+from workbench.metrics import AnalysisOptions, analyze, survival_of
 from workbench.resources import sample_paths
 from workbench.ui.charts import Chart
 
@@ -26,7 +25,7 @@ KINDS = ("retention", "flow", "churn", "revenue", "nps", "nps_distribution", "cl
 def data():
     loaded = load(sample_paths())
     report = analyze(loaded.datasets, AnalysisOptions())
-    km = kaplan_meier(loaded.datasets["subscriptions"], report.options.period, report.as_of)
+    km = survival_of(loaded.datasets["subscriptions"], report.options.period, report.as_of).curve
     return {"retention": RetentionData(report.cohorts, km), "flow": report.flow, "churn": report.flow,
             "revenue": report.flow, "nps": report.nps, "nps_distribution": report.nps.by_period[5],
             "cltv": report.cltv}

@@ -198,7 +198,8 @@ def test_analyze_multiple_kinds_and_json_keys():
     out = json.loads(report_json(report))
     assert out["kind"] == "events" and out["kinds"] == ["events", "subscriptions", "nps"]
     assert out["period"] == "month" and out["as_of"] == "2024-05-01T00:00:00"
-    assert set(out["cohorts"][0]) == {"cohort", "size", "active", "retention", "complete"}
+    assert set(out["cohorts"][0]) == {"cohort", "size", "active", "retention", "complete", "ci_lower", "ci_upper",
+                                      "too_wide"}
     assert {"period", "CS", "CN", "CE", "retained", "churned", "crr", "churn_rate", "complete", "resurrected",
             "quick_ratio"} <= set(out["flow"][0])
     assert {"responses", "promoters", "passives", "detractors", "nps", "moe95", "by_period"} <= set(out["nps"])

@@ -49,8 +49,10 @@ def test_json_events(data):
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert (out["kind"], out["period"], out["as_of"]) == ("events", "month", "2024-05-01T00:00:00")
-    assert out["cohorts"][0] == {"cohort": "2024-01", "size": 2, "active": [2, 1, 0, 1],
-                                 "retention": [100.0, 50.0, 0.0, 50.0], "complete": [True, True, True, True]}
+    first = {k: v for k, v in out["cohorts"][0].items() if k not in ("ci_lower", "ci_upper", "too_wide")}
+    assert first == {"cohort": "2024-01", "size": 2, "active": [2, 1, 0, 1],
+                     "retention": [100.0, 50.0, 0.0, 50.0], "complete": [True, True, True, True]}
+    assert out["cohorts"][0]["too_wide"] == [True] * 4  # 2 customers: too few to say anything
     apr = out["flow"][-1]
     assert (apr["period"], apr["CS"], apr["CE"], apr["resurrected"], apr["quick_ratio"]) == ("2024-04", 2, 1, 1, 0.5)
     assert "new_lost" not in apr

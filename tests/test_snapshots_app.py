@@ -11,7 +11,8 @@ from app_support import ready
 from workbench.ui.app import RetentionApp
 
 SIZES = ((80, 24), (120, 40))
-TABS = {"cohorts": [], "flow": ["2"], "churn": ["3"], "nps": ["4"], "cltv": ["5"], "data": ["6"]}
+TABS = {"cohorts": [], "flow": ["2"], "churn": ["3"], "nps": ["4"], "cltv": ["5"], "data": ["6"],
+        "survival": ["7"]}
 
 
 def after(*keys: str):

@@ -1,5 +1,5 @@
 """Grouped durations from subscription and event cohorts: the censoring rules, by hand and against the curve
-the app already draws (:func:`workbench.metrics.survival.kaplan_meier_counts`)."""
+the app drew before (:func:`references.km_lost_at_end`)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from references import km_lost_at_end
 
 from workbench.metrics.statistics.durations import event_groups, subscription_groups
 from workbench.metrics.statistics.kaplan_meier import kaplan_meier
-from workbench.metrics.survival import kaplan_meier_counts
 
 AS_OF = 12
 
@@ -29,7 +29,7 @@ def subscriptions(draw):
 
 @given(subscriptions())
 def test_subscriptions_agree_with_the_existing_curve(rows):
-    existing = kaplan_meier_counts(rows, AS_OF)
+    existing = km_lost_at_end(rows, AS_OF)
     ours = kaplan_meier(subscription_groups(rows, AS_OF)).survival_by_period()
     assert len(existing) <= len(ours)
     np.testing.assert_allclose([s * 100 for s in ours[: len(existing)]], existing, rtol=0, atol=1e-9)
@@ -54,7 +54,7 @@ def test_an_end_inside_the_as_of_period_is_censored_with_its_peers():
     ours = kaplan_meier(subscription_groups(rows, AS_OF)).survival_by_period()
     assert ours[3] == pytest.approx(1 - 10 / 20)  # at k = 3 only cohort 9 is at risk: 10 of 20 lost
     # the existing curve counts the early leaver as lost at k = 3 among 21 at risk: 11/21 lost, lower
-    assert kaplan_meier_counts(rows, AS_OF)[3] == pytest.approx((1 - 11 / 21) * 100)
+    assert km_lost_at_end(rows, AS_OF)[3] == pytest.approx((1 - 11 / 21) * 100)
 
 
 def test_subscription_errors():

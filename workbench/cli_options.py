@@ -49,7 +49,8 @@ def _parse_as_of(ctx, param, value: str | None) -> datetime | None:
 
 
 def analysis_options(command: Callable) -> Callable:
-    """Add --period, --week-start, --as-of, --retention and --margin; pass ``analysis`` (needs --tz to finish).
+    """Add --period, --week-start, --as-of, --retention, --margin, --inactive, --top-segments and --discount; pass
+    ``analysis`` (needs --tz to finish).
 
     ``analysis`` is a function of the time zone giving :class:`AnalysisOptions`, because an ``--as-of`` with
     an offset is converted to the zone the data is read in.
@@ -67,14 +68,21 @@ def analysis_options(command: Callable) -> Callable:
                        "(events).")
     @click.option("--margin", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
                   help="Gross margin for CLTV (0.3 = 30%).")
+    @click.option("--inactive", type=click.IntRange(min=1), default=3, show_default=True, metavar="N",
+                  help="Events: a customer counts as lost after N periods without an event (survival).")
+    @click.option("--top-segments", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
+                  help="With a segment column (--segment): compare the N largest segments, the rest pooled.")
+    @click.option("--discount", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True,
+                  metavar="RATE", help="Yearly discount rate for the forecast's CLTV (0.1 = 10% a year).")
     @functools.wraps(command)
-    def wrapper(*args, period, week_start, as_of, retention, margin, **kwargs):
+    def wrapper(*args, period, week_start, as_of, retention, margin, inactive, top_segments, discount, **kwargs):
         def analysis(tz: str) -> AnalysisOptions:
             when = as_of
             if when is not None and when.tzinfo is not None:
                 when = when.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-            return AnalysisOptions(period=PeriodSpec(period or "month", week_start), as_of=when,
-                                   retention=retention, margin=margin, period_given=period is not None)
+            return AnalysisOptions(period=PeriodSpec(period or "month", week_start), as_of=when, retention=retention,
+                                   margin=margin, period_given=period is not None, inactive=inactive,
+                                   top_segments=top_segments, discount=discount)
 
         kwargs["analysis"] = analysis
         return command(*args, **kwargs)

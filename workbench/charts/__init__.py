@@ -25,7 +25,7 @@ _LAZY = {
     "draw": "base", "draw_figure": "base", "strip_colors": "base", "to_ascii": "base",
     "churn_spec": "churn", "revenue_spec": "churn", "cltv_spec": "cltv", "flow_spec": "flow",
     "nps_distribution_spec": "nps", "nps_trend_spec": "nps", "retention_spec": "retention",
-    "RetentionData": "retention",
+    "RetentionData": "retention", "survival_spec": "survival", "segments_spec": "survival",
     "ChartUnavailable": "render", "chart_specs": "render", "render_chart": "render", "wants_ascii": "render",
 }
 

@@ -161,6 +161,15 @@ def thin_ticks(ticks: Sequence[float], labels: Sequence[str], room: int) -> tupl
     return [ticks[i] for i in keep], [labels[i] for i in keep]
 
 
+def fit_ticks(ticks: Sequence[float], rows: int) -> list[float]:
+    """Every other tick (the ends kept) until each has a row of its own: when two share a row, which label
+    plotext writes there changes from run to run."""
+    ticks = list(ticks)
+    while len(ticks) > max(rows, 2):
+        ticks = ticks[::2] if len(ticks) % 2 else [*ticks[:-1:2], ticks[-1]]
+    return ticks
+
+
 @dataclass(frozen=True)
 class Canvas:
     """Where the plot area lies in a built figure: enough to place the vertical marker without a rebuild.
@@ -234,7 +243,9 @@ def draw_figure(spec: ChartSpec, *, width: int, height: int, palette: Palette = 
     if spec.ylim:
         fig.ylim(*spec.ylim)
     if spec.yticks and plot_height >= 8:
-        fig.yticks(list(spec.yticks), [f"{t:g}" for t in spec.yticks])
+        rows = plot_height - 2 - bool(spec.title) - bool(spec.xticks) - bool(spec.xlabel)
+        ticks = fit_ticks(spec.yticks, rows)
+        fig.yticks(ticks, [f"{t:g}" for t in ticks])
     if spec.ylim_right:
         fig.ylim(*spec.ylim_right, yside="right")
     text = fig.build().rstrip("\n")

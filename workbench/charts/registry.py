@@ -25,7 +25,8 @@ def _module(name: str):
 
 def _retention(d, cur, m, w):
     mod = _module("retention")
-    return mod.retention_spec(d.triangle if d else None, current=cur, marker_k=m, km=d.km if d else None)
+    return mod.retention_spec(d.triangle if d else None, current=cur, marker_k=m, km=d.km if d else None,
+                              km_kind=d.km_kind if d else "subscriptions")
 
 
 def _flow(d, cur, m, w):
@@ -46,7 +47,8 @@ class ChartDef:
 
 
 def _retention_data(report: Report):
-    return _module("retention").RetentionData(report.cohorts, report.survival.curve if report.survival else None)
+    s = report.survival
+    return _module("retention").RetentionData(report.cohorts, s.curve if s else None, s.kind if s else "subscriptions")
 
 
 CHARTS: dict[str, ChartDef] = {c.name: c for c in (
@@ -61,10 +63,14 @@ CHARTS: dict[str, ChartDef] = {c.name: c for c in (
     # the oldest cohort (the longest curve) bold on the command line
     ChartDef("cltv", lambda r: r.cltv, lambda d, cur, m, w: _module("cltv").cltv_spec(d, current=cur, marker_k=m),
              cli_current=0),
+    ChartDef("survival", lambda r: _module("survival").SurvivalData(r.survival, r.forecast),
+             lambda d, cur, m, w: _module("survival").survival_spec(d.survival, w, d.forecast)),
+    ChartDef("survival_segments", lambda r: r.segments, lambda d, cur, m, w: _module("survival").segments_spec(d),
+             shown=lambda r: r.segments is not None and len(r.segments.groups) > 1),
 )}
 
 # report --chart NAME: the charts printed together (the first decides whether there is anything to draw)
 COMMANDS: dict[str, tuple[str, ...]] = {
     "retention": ("retention",), "flow": ("flow",), "churn": ("churn", "revenue"), "revenue": ("revenue",),
-    "nps": ("nps", "nps_distribution"), "cltv": ("cltv",),
+    "nps": ("nps", "nps_distribution"), "cltv": ("cltv",), "survival": ("survival", "survival_segments"),
 }

@@ -15,26 +15,28 @@ from workbench.metrics import CohortTriangle
 
 @dataclass(frozen=True)
 class RetentionData:
-    """What the retention chart plots: the triangle and, when available, Kaplan-Meier survival % by k."""
+    """What the retention chart plots: the triangle and, when available, Kaplan-Meier survival % by k of the
+    ``km_kind`` customers (subscriptions when loaded, else events: see :mod:`workbench.metrics.survival`)."""
 
     triangle: CohortTriangle | None
     km: Sequence[float | None] | None = None
+    km_kind: str = "subscriptions"
 
     @property
     def km_label(self) -> str:
-        return km_label_for(self.triangle)
+        return km_label_for(self.triangle, self.km_kind)
 
 
-def km_label_for(triangle: CohortTriangle | None) -> str:
-    """The name of the Kaplan-Meier curve: it is always of the subscriptions, so beside event cohorts it says so."""
-    return "Kaplan-Meier" if triangle is None or triangle.kind == "subscriptions" else "KM subscriptions"
+def km_label_for(triangle: CohortTriangle | None, km_kind: str = "subscriptions") -> str:
+    """The name of the Kaplan-Meier curve; beside cohorts of another kind it says whose survival it is."""
+    return "Kaplan-Meier" if triangle is None or triangle.kind == km_kind else f"KM {km_kind}"
 
 
 def retention_spec(triangle: CohortTriangle | None, *, current: int | None = None, marker_k: int | None = None,
-                   km: Sequence[float | None] | None = None) -> ChartSpec:
+                   km: Sequence[float | None] | None = None, km_kind: str = "subscriptions") -> ChartSpec:
     """``current`` = row index of the cohort drawn bold (default: none); ``marker_k`` = where the marker stands;
-    ``km`` = Kaplan-Meier survival % by k of the subscriptions (see :mod:`workbench.metrics.survival`), when
-    available, named by :func:`km_label_for`."""
+    ``km`` = Kaplan-Meier survival % by k of the ``km_kind`` customers (see :mod:`workbench.metrics.survival`),
+    when available, named by :func:`km_label_for`."""
     if triangle is None or not triangle.rows:
         return ChartSpec("retention", "Retention curves", (), empty="No cohorts: load events or subscriptions.")
     noun = triangle.period.noun
@@ -47,7 +49,7 @@ def retention_spec(triangle: CohortTriangle | None, *, current: int | None = Non
     if average.x:
         series.append(average)
     if km:
-        curve = line(km_label_for(triangle), list(enumerate(km)), role="extra")
+        curve = line(km_label_for(triangle, km_kind), list(enumerate(km)), role="extra")
         if curve.x:
             series.append(curve)
     title = f"Retention % by {noun}s since the start"

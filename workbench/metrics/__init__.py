@@ -23,7 +23,7 @@ Typical use (app or CLI)::
 
 Per-dataset functions (each reduces then finishes; ``dataset`` is a :class:`workbench.io.Dataset`):
 :func:`cohort_triangle`, :func:`flow`, :func:`nps_summary` (and :func:`nps_stats` for any score counts),
-:func:`cltv`, :func:`customers_behind_cell` / :func:`customers_in_flow` (the ids behind a number) and
+:func:`cltv`, :func:`survival_of`, :func:`customers_behind_cell` / :func:`customers_in_flow` (the ids behind a number) and
 :func:`explain_crr`.
 
 Null rules: every ratio with a zero denominator is None (JSON null), never inf/NaN.
@@ -34,16 +34,18 @@ from workbench.metrics.cltv import ArpuRow, Cltv, CumulativeRow, cltv
 from workbench.metrics.cohorts import CohortRow, CohortTriangle, cohort_triangle
 from workbench.metrics.drill import FLOW_TERMS, customers_behind_cell, customers_in_flow
 from workbench.metrics.flow import Flow, FlowRow, explain_crr, flow
+from workbench.metrics.forecast import CltvCompared, Forecast
 from workbench.metrics.nps import NPS_MIN_RESPONSES, NpsStats, NpsSummary, nps_stats, nps_summary
 from workbench.metrics.options import RETENTION_MODES, AnalysisOptions
 from workbench.metrics.periods import UNITS, WEEK_STARTS, PeriodSpec
 from workbench.metrics.report import Report, analyze, primary_kind
-from workbench.metrics.survival import Survival, SurvivalRow
+from workbench.metrics.segments import SegmentGroup, Segments
+from workbench.metrics.survival import Survival, SurvivalRow, survival_of
 
 __all__ = [
     "COHORT_KINDS", "FLOW_TERMS", "NPS_MIN_RESPONSES", "RETENTION_MODES", "UNITS", "WEEK_STARTS",
-    "AnalysisOptions", "ArpuRow", "Cltv", "CohortRow", "CohortTriangle", "CumulativeRow", "Flow", "FlowRow",
-    "NpsStats", "NpsSummary", "PeriodSpec", "Report", "Survival", "SurvivalRow",
+    "AnalysisOptions", "ArpuRow", "Cltv", "CltvCompared", "Forecast", "CohortRow", "CohortTriangle", "CumulativeRow", "Flow", "FlowRow",
+    "NpsStats", "NpsSummary", "PeriodSpec", "Report", "SegmentGroup", "Segments", "Survival", "SurvivalRow",
     "analyze", "cltv", "cohort_triangle", "customers_behind_cell", "customers_in_flow", "explain_crr", "flow",
-    "nps_stats", "nps_summary", "primary_kind", "resolve_as_of",
+    "nps_stats", "nps_summary", "primary_kind", "resolve_as_of", "survival_of",
 ]

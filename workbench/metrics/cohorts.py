@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from workbench.metrics.aggregates import Aggregates, aggregate, ratio
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
+from workbench.metrics.statistics import too_wide, wilson_interval
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,10 @@ class CohortRow:
     ``complete[k]`` says whether ``active[k]`` is final: events — period cohort+k has ended by as_of;
     subscriptions — it has begun by as_of; a ready-made cohort table — see
     :mod:`workbench.metrics.cohort_tables`. The lists run from k = 0 to the last period before as_of.
+
+    ``ci_lower[k]``/``ci_upper[k]``: the 95% Wilson interval of ``retention[k]`` (in %, as statsmodels'
+    ``proportion_confint(active, size, method="wilson")``); ``too_wide[k]``: wider than 30 points, too few
+    customers to say anything (:data:`workbench.metrics.statistics.TOO_WIDE`).
     """
 
     cohort: str
@@ -25,6 +31,27 @@ class CohortRow:
     active: tuple[int, ...]
     retention: tuple[float | None, ...]
     complete: tuple[bool, ...]
+
+    @cached_property
+    def _interval(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        if not self.size:
+            return (), ()
+        lower, upper = wilson_interval(list(self.active), [self.size] * len(self.active))
+        return tuple((lower * 100).tolist()), tuple((upper * 100).tolist())
+
+    @property
+    def ci_lower(self) -> tuple[float, ...]:
+        return self._interval[0]
+
+    @property
+    def ci_upper(self) -> tuple[float, ...]:
+        return self._interval[1]
+
+    @property
+    def too_wide(self) -> tuple[bool, ...]:
+        if not self.active:
+            return ()
+        return tuple(bool(w) for w in too_wide([lo / 100 for lo in self.ci_lower], [hi / 100 for hi in self.ci_upper]))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,12 @@ class AnalysisOptions:
     * ``period_given``: whether ``period`` was asked for (``--period``, the app's ``t``) rather than the default.
       A ready-made cohort table is read at the period its labels show unless one was asked for, and then
       its labels must be of that period (see :mod:`workbench.metrics.cohort_tables`).
+    * ``inactive``: events only, how many whole periods without an event make a customer lost, for survival
+      (default 3: one quiet period is common, three rarely end in a return on monthly data; scale it with
+      ``period``, e.g. 12 for weeks);
+    * ``top_segments``: with a segment column, how many segments (those with the most customers) are compared;
+      the others are pooled as "(other)";
+    * ``discount``: yearly discount rate for the forecast's CLTV (0.1 = 10% a year, converted per period).
     """
 
     period: PeriodSpec = field(default_factory=PeriodSpec)
@@ -30,9 +36,18 @@ class AnalysisOptions:
     retention: str = "classic"
     margin: float = 1.0
     period_given: bool = False
+    inactive: int = 3
+    top_segments: int = 5
+    discount: float = 0.1
 
     def __post_init__(self) -> None:
         if self.retention not in RETENTION_MODES:
             raise ValueError(f"unknown retention {self.retention!r}; use classic or unbounded")
         if not self.margin > 0:
             raise ValueError("the margin must be a positive number (0.3 = 30%)")
+        if isinstance(self.inactive, bool) or not isinstance(self.inactive, int) or self.inactive < 1:
+            raise ValueError(f"inactive must be a whole number of periods, at least 1 (got {self.inactive!r})")
+        if isinstance(self.top_segments, bool) or not isinstance(self.top_segments, int) or self.top_segments < 1:
+            raise ValueError(f"top_segments must be a whole number, at least 1 (got {self.top_segments!r})")
+        if not self.discount > 0:
+            raise ValueError("the discount rate must be a positive number (0.1 = 10% a year)")

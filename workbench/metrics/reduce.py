@@ -16,6 +16,10 @@ Aggregates (all period columns are Int64 period indexes):
 * :func:`reduce_subscriptions` → ``cohort, last, customers, mrr``: customers grouped by the period of their
   start (``cohort``) and the last period whose first instant is before their end (``last``; null = no end).
   A customer is active at the first instant of period j iff ``cohort <= j <= last``.
+* :func:`reduce_segment_lifetimes` → ``segment, cohort, last, customers``: customers by the segment they
+  started in (the ``segment`` of their earliest row: a later change of plan does not move them), their first
+  period and their last one (events: the period of their last event; subscriptions: ``last`` as above).
+* :func:`reduce_nps_lifetimes` → the same, by the NPS group of each customer's first answer.
 * :func:`reduce_nps` → ``period, score, responses``.
 """
 
@@ -115,6 +119,66 @@ def reduce_subscriptions(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) 
             .group_by("cohort", "last").agg(pl.len().cast(pl.Int64).alias("customers"), pl.col("mrr").sum())
             .with_columns(_money("mrr"))
             .sort("cohort", "last", nulls_last=True).collect(engine="streaming"))
+
+
+def _first_segment(order: str) -> pl.Expr:
+    """The segment of a customer's earliest row (ties broken by the segment itself, so any engine agrees)."""
+    return pl.col("segment").cast(pl.String).sort_by(order, pl.col("segment").cast(pl.String)).first()
+
+
+def customer_lifetimes(lf: pl.LazyFrame, kind: str, period: PeriodSpec, as_of: datetime) -> pl.LazyFrame:
+    """One row per customer: ``customer_id, segment, cohort, last`` (segment null when the data has none)."""
+    segment = (_first_segment("start" if kind == "subscriptions" else "ts") if "segment" in lf.collect_schema().names()
+               else pl.lit(None, dtype=pl.String))
+    if kind == "subscriptions":
+        end = pl.when(pl.col("end") > as_of).then(None).otherwise(pl.col("end"))
+        return (lf.filter(pl.col("start") <= as_of).with_columns(end.alias("end"))
+                .group_by("customer_id").agg(
+                    pl.col("start").min(),
+                    pl.when(pl.col("end").is_null().any()).then(None).otherwise(pl.col("end").max()).alias("end"),
+                    segment.alias("segment"))
+                .select("customer_id", "segment", period_index(period, pl.col("start")).alias("cohort"),
+                        period_index(period, pl.col("end") - _US).alias("last")))
+    if kind == "events":
+        return (lf.filter(pl.col("ts") <= as_of)
+                .group_by("customer_id").agg(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("end"),
+                                             segment.alias("segment"))
+                .select("customer_id", "segment", period_index(period, pl.col("first")).alias("cohort"),
+                        period_index(period, pl.col("end")).alias("last")))
+    raise ValueError(f"customer lifetimes need events or subscriptions, not {kind}")
+
+
+def _count_lifetimes(customers: pl.LazyFrame) -> pl.DataFrame:
+    return (customers.group_by("segment", "cohort", "last").agg(pl.len().cast(pl.Int64).alias("customers"))
+            .sort("segment", "cohort", "last", nulls_last=True).collect(engine="streaming"))
+
+
+def reduce_segment_lifetimes(lf: pl.LazyFrame, kind: str, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
+    """Customers per (segment, cohort, last) for survival by segment (columns in the module docstring)."""
+    return _count_lifetimes(customer_lifetimes(lf, kind, period, as_of))
+
+
+NPS_GROUPS = ("promoters", "passives", "detractors")
+
+
+def reduce_nps_lifetimes(lf: pl.LazyFrame, kind: str, nps: pl.LazyFrame, period: PeriodSpec,
+                         as_of: datetime) -> tuple[pl.DataFrame, int, int]:
+    """Customers per (NPS group of their first response, cohort, last) — ``segment`` null for customers who
+    never answered — and the responses and respondents whose id matches no customer (counted, not dropped
+    silently)."""
+    answers = nps.filter(pl.col("ts") <= as_of)
+    first = (answers.group_by("customer_id")
+             .agg(pl.col("score").sort_by("ts", "score").first().alias("score"))
+             .select("customer_id", pl.when(pl.col("score") >= 9).then(pl.lit(NPS_GROUPS[0]))
+                     .when(pl.col("score") >= 7).then(pl.lit(NPS_GROUPS[1]))
+                     .otherwise(pl.lit(NPS_GROUPS[2])).alias("group")))
+    customers = customer_lifetimes(lf, kind, period, as_of)
+    grouped = (customers.join(first, on="customer_id", how="left")
+               .select(pl.col("group").alias("segment"), "cohort", "last"))
+    unmatched = (answers.join(customers.select("customer_id"), on="customer_id", how="anti")
+                 .select(pl.len().alias("responses"), pl.col("customer_id").n_unique().alias("respondents"))
+                 .collect())
+    return _count_lifetimes(grouped), int(unmatched["responses"][0]), int(unmatched["respondents"][0])
 
 
 def reduce_nps(lf: pl.LazyFrame, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:

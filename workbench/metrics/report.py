@@ -12,8 +12,17 @@ from workbench.metrics.cltv import Cltv, cltv_from
 from workbench.metrics.cohort_tables import from_cohort_table
 from workbench.metrics.cohorts import CohortTriangle, triangle_from
 from workbench.metrics.flow import Flow, flow_from
+from workbench.metrics.forecast import (
+    CltvCompared,
+    Forecast,
+    compare_cltv,
+    forecast_from,
+    revenue_per_alive_period,
+)
 from workbench.metrics.nps import NpsSummary, nps_summary
 from workbench.metrics.options import AnalysisOptions
+from workbench.metrics.reduce import reduce_nps_lifetimes, reduce_segment_lifetimes
+from workbench.metrics.segments import NO_ANSWER, NpsRetention, Segments, segments_from
 from workbench.metrics.survival import Survival, survival_from
 
 KIND_ORDER = ("events", "subscriptions", "nps")
@@ -29,8 +38,13 @@ class Report:
     ``kind`` is the primary kind (events if loaded, else subscriptions, else nps); ``kinds`` all loaded kinds.
     ``cohorts``, ``flow`` and ``cltv`` come from the primary cohort kind (events, else subscriptions, else a
     ready-made cohort table: then ``kind`` is ``cohorts`` and the flow's unknown terms are None);
-    ``nps`` from NPS data; ``survival`` (Kaplan-Meier) from subscriptions. A part the data does not support is None. ``notes`` are plain sentences for the
-    reader (e.g. the margin default, why CLTV is missing).
+    ``nps`` from NPS data; ``survival`` (Kaplan-Meier) from subscriptions when loaded (their ends are known),
+    else from events (lost after ``options.inactive`` periods without an event). A part the data does not
+    support is None. ``notes`` are plain sentences for the reader (e.g. the margin default, why CLTV is
+    missing). ``segments``: survival by segment and the log-rank test, when that dataset has a segment
+    column. ``forecast``: the sBG model fitted to that survival; ``cltv_compared``: CLTV by the formula,
+    realised and forecast, and why they differ. ``nps_retention``: survival by NPS group, when NPS answers
+    are loaded with events or subscriptions.
     """
 
     kind: str
@@ -42,6 +56,10 @@ class Report:
     nps: NpsSummary | None = None
     cltv: Cltv | None = None
     survival: Survival | None = None
+    segments: Segments | None = None
+    forecast: Forecast | None = None
+    cltv_compared: CltvCompared | None = None
+    nps_retention: NpsRetention | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -106,13 +124,26 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
                 notes.append("CLTV uses a gross margin of 100% (the default; set --margin, e.g. 0.3)")
             if value.cltv is None:
                 notes.append(value.note)
-    survival = None
-    if "subscriptions" in datasets:
-        frame = (agg.frame if cohort_kind == "subscriptions" else once(
+    survival = segments = None
+    if cohort_kind:
+        survival_kind = "subscriptions" if "subscriptions" in datasets else "events"
+        frame = (agg.frame if cohort_kind == survival_kind else once(
             ("subscriptions", fixed.period, as_of),
             lambda: reduce_dataset(datasets["subscriptions"], fixed.period, as_of)))
-        if frame.height:
-            survival = survival_from(frame, fixed.period, as_of)
+        survival = survival_from(frame, survival_kind, fixed.period, as_of, fixed.inactive)
+        segments = _segments(datasets[survival_kind], fixed, as_of) if survival is not None else None
+    forecast = forecast_from(survival, fixed.discount)
+    per_alive = revenue_per_alive_period(agg, value) if value is not None else None
+    if survival is not None and forecast is None:
+        notes.append("no forecast: no customer has churned yet")
+    nps_retention = None
+    if "nps" in datasets and survival is not None and _in_memory(datasets[survival.kind], datasets["nps"]):
+        frame, responses, respondents = reduce_nps_lifetimes(
+            datasets[survival.kind].lazy(), survival.kind, datasets["nps"].lazy(), fixed.period, as_of)
+        groups = segments_from(frame, survival.kind, "NPS group", fixed.period, as_of, fixed.inactive, 3, NO_ANSWER,
+                               "{}")
+        if groups is not None:
+            nps_retention = NpsRetention(groups, responses, respondents)
     if "nps" in datasets:
         if progress:
             progress("NPS", (steps - 1) / steps)
@@ -120,7 +151,24 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     if progress:
         progress("done", 1.0)
     return Report(kind=kinds[0], kinds=kinds, options=fixed, as_of=as_of, cohorts=triangle, flow=flow,
-                  nps=nps, cltv=value, survival=survival, notes=tuple(notes))
+                  nps=nps, cltv=value, survival=survival, segments=segments, forecast=forecast,
+                  cltv_compared=compare_cltv(value, flow, forecast, per_alive), nps_retention=nps_retention,
+                  notes=tuple(notes))
+
+
+def _in_memory(*datasets) -> bool:
+    """Segments and NPS × retention are reduced by polars only, for now: not for rows another engine holds."""
+    return all(getattr(d, "engine", None) is None for d in datasets)
+
+
+def _segments(dataset, options: AnalysisOptions, as_of: datetime) -> Segments | None:
+    """Survival by the dataset's segment column (the name it has in the files), when it has one."""
+    if not _in_memory(dataset) or "segment" not in dataset.lazy().collect_schema().names():
+        return None
+    column = next((f.columns["segment"] for f in dataset.files if f.columns.get("segment")), "segment")
+    frame = reduce_segment_lifetimes(dataset.lazy(), dataset.kind, options.period, as_of)
+    return segments_from(frame, dataset.kind, column, options.period, as_of, options.inactive,
+                         options.top_segments)
 
 
 def _with_cohort_table(datasets: dict, options: AnalysisOptions, progress: ProgressCallback | None,

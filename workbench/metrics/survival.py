@@ -1,14 +1,18 @@
-"""Kaplan-Meier survival of subscription customers by periods since their start (pure, no Textual).
+"""Kaplan–Meier survival of customers by periods since their start, with its 95% interval (pure, no Textual).
 
-A customer (all their subscription rows together, as in :func:`workbench.metrics.reduce.subscription_customers`)
-is *alive at k* when they are subscribed during period start+k. Their ``last`` active period ends the curve
-for them: they are lost at k = last − start + 1. A customer still subscribed at ``as_of`` is censored: known
-alive up to the period containing as_of, unknown after. The product-limit estimate is
+The statistics are in :mod:`workbench.metrics.statistics` (fractions 0–1); this module finishes the report's
+aggregates into the report's form, where every percentage is 0–100:
 
-    S(k) = Π_{j ≤ k} (1 − lost_j / at_risk_j),
+* **subscriptions** — the ``cohort, last, customers`` aggregate of :func:`workbench.metrics.reduce.
+  reduce_subscriptions`: a customer is lost at k = last − cohort + 1 when their subscription ended before the
+  period containing as_of, otherwise censored there (:func:`~workbench.metrics.statistics.subscription_groups`);
+* **events** — the ``cohort, period, last`` counts of :func:`workbench.metrics.reduce.reduce_events` (customers
+  whose last event is in ``period``): a customer is lost after ``inactive`` whole periods without an event,
+  dated at the first period without one; censored while that window has not passed
+  (:func:`~workbench.metrics.statistics.event_groups`). Only periods that are over at as_of count as seen.
 
-with ``at_risk_j`` the customers known alive or lost at j (lost at j or later, or censored at j or later).
-Survival is a percentage (0–100) by k, ending at the last k where someone is still at risk.
+S(t), the at-risk, churned and censored counts at each t, the exponential Greenwood interval and the median
+lifetime with its interval are lifelines' defaults (tested against lifelines).
 """
 
 from __future__ import annotations
@@ -20,76 +24,109 @@ from datetime import datetime
 import polars as pl
 
 from workbench.metrics.periods import PeriodSpec
-from workbench.metrics.reduce import reduce_subscriptions
+from workbench.metrics.reduce import reduce_events, reduce_subscriptions
+from workbench.metrics.statistics import event_groups, kaplan_meier, subscription_groups
+from workbench.metrics.statistics.kaplan_meier import Group
+
+SURVIVAL_KINDS = ("subscriptions", "events")
 
 
 @dataclass(frozen=True)
 class SurvivalRow:
-    """At k periods since the start: ``at_risk`` customers known alive or lost at k, ``churned`` lost at k,
-    ``censored`` still subscribed and last seen at k, ``survival`` S(k) in %."""
+    """At ``t`` periods since the start: ``at_risk`` customers still there or lost at t, ``churned`` lost at
+    t, ``censored`` last known to be there at t; ``survival`` S(t) and its 95% interval, in %."""
 
     t: int
     at_risk: int
     churned: int
     censored: int
     survival: float
+    ci_lower: float
+    ci_upper: float
 
 
 @dataclass(frozen=True)
 class Survival:
-    """Kaplan-Meier survival of the subscriptions by ``period``; ``median_lifetime`` is the first k with
-    S(k) ≤ 50% (None when not reached)."""
+    """Kaplan–Meier survival of the ``kind`` customers by ``period``.
+
+    ``rows`` has t = 0 and every t where someone churned or was censored; ``curve`` is S(k) in % for every
+    whole k up to the last row (carried between rows, for charts). ``median_lifetime`` is the first t with
+    S(t) ≤ 50% (None when not reached) and ``median_lifetime_ci`` the same read off the interval's bounds.
+    ``inactive`` is the events' rule (periods without an event before a customer counts as lost; None for
+    subscriptions). ``durations`` are the ``(duration, churned?, customers)`` groups behind it all, for the
+    log-rank test and the forecast.
+    """
 
     kind: str
     period: PeriodSpec
+    inactive: int | None
     rows: tuple[SurvivalRow, ...]
     median_lifetime: int | None
+    median_lifetime_ci: tuple[int | None, int | None]
+    curve: tuple[float, ...]
+    durations: tuple[Group, ...]
 
     @property
-    def curve(self) -> tuple[float, ...]:
-        return tuple(r.survival for r in self.rows)
+    def customers(self) -> int:
+        return self.rows[0].at_risk if self.rows else 0
+
+    @property
+    def rule(self) -> str:
+        """How a customer counts as lost, in words."""
+        noun = self.period.noun
+        if self.kind == "subscriptions":
+            return "lost when their subscription ends, censored while still subscribed"
+        return (f"lost after {self.inactive} {noun}{'s' if self.inactive != 1 else ''} without an event, "
+                "censored until that has passed")
 
 
-def kaplan_meier_rows(groups: Iterable[tuple[int, int | None, int]], as_of_index: int) -> tuple[SurvivalRow, ...]:
-    """The product-limit table from ``(cohort, last, customers)`` counts; ``last`` None = still subscribed."""
-    lost: dict[int, int] = {}  # k -> customers lost at k
-    censored: dict[int, int] = {}  # k -> customers last seen alive at k (still subscribed)
-    horizon = -1
-    for cohort, last, customers in groups:
-        if last is None:
-            k = as_of_index - cohort
-            censored[k] = censored.get(k, 0) + customers
-            horizon = max(horizon, k)
-        else:
-            k = last - cohort + 1
-            lost[k] = lost.get(k, 0) + customers
-            horizon = max(horizon, k - 1)
-    at_risk = sum(lost.values()) + sum(censored.values())
-    survival = 1.0
-    rows: list[SurvivalRow] = []
-    for k in range(horizon + 1):
-        if at_risk <= 0:
-            break
-        survival *= 1 - lost.get(k, 0) / at_risk
-        rows.append(SurvivalRow(k, at_risk, lost.get(k, 0), censored.get(k, 0), survival * 100))
-        at_risk -= lost.get(k, 0) + censored.get(k, 0)
-    return tuple(rows)
+def survival_from_groups(kind: str, period: PeriodSpec, groups: Iterable[Group],
+                         inactive: int | None = None) -> Survival | None:
+    """The report's survival from grouped durations (None when there is no customer)."""
+    groups = tuple(groups)
+    km = kaplan_meier(groups)
+    if not km.points:
+        return None
+    rows = tuple(SurvivalRow(p.t, p.at_risk, p.churned, p.censored, p.survival * 100, p.ci_lower * 100,
+                             p.ci_upper * 100) for p in km.points)
+    curve = tuple(s * 100 for s in km.survival_by_period())
+    return Survival(kind, period, inactive, rows, km.median_lifetime, km.median_lifetime_ci, curve, groups)
 
 
-def kaplan_meier_counts(groups: Iterable[tuple[int, int | None, int]], as_of_index: int) -> tuple[float, ...]:
-    """Survival % by k from ``(cohort, last, customers)`` counts; ``last`` None = still subscribed at as_of."""
-    return tuple(r.survival for r in kaplan_meier_rows(groups, as_of_index))
+def observed_through(period: PeriodSpec, as_of: datetime) -> int:
+    """The last period that is over at ``as_of`` (its activity is complete)."""
+    return period.index_of(as_of) - 1
 
 
-def survival_from(frame: pl.DataFrame, spec: PeriodSpec, as_of: datetime) -> Survival:
-    """Survival from the ``cohort, last, customers`` aggregate of :func:`reduce_subscriptions`."""
-    rows = kaplan_meier_rows(frame.select("cohort", "last", "customers").iter_rows(), spec.index_of(as_of))
-    median = next((r.t for r in rows if r.survival <= 50.0), None)
-    return Survival("subscriptions", spec, rows, median)
+def subscription_durations(frame: pl.DataFrame, period: PeriodSpec, as_of: datetime) -> list[Group]:
+    """Grouped durations from a ``cohort, last, customers`` aggregate."""
+    if not frame.height:
+        return []
+    return subscription_groups(frame.select("cohort", "last", "customers").iter_rows(), period.index_of(as_of))
 
 
-def kaplan_meier(dataset, period: PeriodSpec, as_of: datetime) -> tuple[float, ...]:
-    """Kaplan-Meier survival % by k for a subscriptions :class:`workbench.io.Dataset`."""
-    if dataset.kind != "subscriptions":
-        raise ValueError("Kaplan-Meier needs subscriptions (a start and an end per customer)")
-    return survival_from(reduce_subscriptions(dataset.lazy(), period, as_of), period, as_of).curve
+def event_durations(frame: pl.DataFrame, period: PeriodSpec, as_of: datetime, inactive: int) -> list[Group]:
+    """Grouped durations from a ``cohort, period, last`` aggregate (``last``: customers whose last event is in
+    ``period``)."""
+    if not frame.height:
+        return []
+    counts = frame.filter(pl.col("last") > 0).select("cohort", "period", "last").iter_rows()
+    return event_groups(counts, observed_through(period, as_of), inactive)
+
+
+def survival_from(frame: pl.DataFrame, kind: str, period: PeriodSpec, as_of: datetime,
+                  inactive: int) -> Survival | None:
+    """Survival from the kind's aggregate (:func:`reduce_subscriptions` or :func:`reduce_events`)."""
+    if kind == "subscriptions":
+        return survival_from_groups(kind, period, subscription_durations(frame, period, as_of))
+    if kind == "events":
+        return survival_from_groups(kind, period, event_durations(frame, period, as_of, inactive), inactive)
+    raise ValueError(f"survival needs subscriptions or events, not {kind}")
+
+
+def survival_of(dataset, period: PeriodSpec, as_of: datetime, inactive: int = 3) -> Survival | None:
+    """Survival of a subscriptions or events :class:`workbench.io.Dataset` (reduces, then finishes)."""
+    if dataset.kind not in SURVIVAL_KINDS:
+        raise ValueError(f"survival needs subscriptions or events, not {dataset.kind}")
+    reduce = reduce_subscriptions if dataset.kind == "subscriptions" else reduce_events
+    return survival_from(reduce(dataset.lazy(), period, as_of), dataset.kind, period, as_of, inactive)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from workbench.io.problems import FileReport
-from workbench.metrics import Report
+from workbench.metrics import Report, Survival
 from workbench.present.columns import flow_columns
-from workbench.present.table import Column, Table
+from workbench.present.table import EMPTY, Column, Table
 
 SCORES = tuple(range(11))
 
@@ -122,12 +122,41 @@ def cltv_table(report: Report) -> Table | None:
         return None
     churn = c.churn_rate * 100 if c.churn_rate is not None else None
     columns = (Column("arpu", "money"), Column("margin", "ratio"), Column("churn_rate", "pct"),
-               Column("cltv", "money"), Column("period"))
+               Column("cltv", "money"), Column("realised_cltv", "money"), Column("forecast_cltv", "money"),
+               Column("period"))
     notes = [c.note] + (["margin 100% is the default: revenue counted as all profit; set --margin."]
                         if c.margin_is_default else [])
+    compared = report.cltv_compared
+    if compared is not None:
+        notes += ["realised_cltv: revenue brought so far per customer × margin (a floor); forecast_cltv: revenue "
+                  "per customer-period alive × margin × the forecast's discounted expected lifetime.",
+                  compared.explanation]
+    row = (c.arpu, c.margin, churn, c.cltv, compared.realised if compared else None,
+           compared.forecast if compared else None, c.period.unit)
     return Table(name="cltv", title=f"CLTV = ARPU × margin / churn rate (per {c.period.noun})", columns=columns,
-                 rows=((c.arpu, c.margin, churn, c.cltv, c.period.unit),), notes=tuple(notes),
-                 extra={"unit": c.period.unit})
+                 rows=(row,), notes=tuple(notes), extra={"unit": c.period.unit})
+
+
+def forecast_table(report: Report) -> Table | None:
+    """The sBG projection S(t) in %, with the fit in the notes."""
+    f = report.forecast
+    if f is None:
+        return None
+    noun = f.period.noun
+    lifetime = ("infinite (α ≤ 1)" if f.expected_lifetime is None else f"{f.expected_lifetime:,.2f} {noun}s")
+    notes = [f"sBG (Fader & Hardie 2007) fitted to the {f.kind}' survival: alpha {f.alpha:.4g}, beta {f.beta:.4g}, "
+             f"log-likelihood {f.log_likelihood:,.2f} ({f.customers:,} customers"
+             + (f"; {f.excluded:,} gone before their first {noun} left out" if f.excluded else "") + ").",
+             f"expected lifetime {lifetime}; within the {len(f.projection) - 1} {noun}s shown "
+             f"{f.expected_lifetime_truncated:,.2f}; discounted at {f.discount:.3%} per {noun}: "
+             f"{f.discounted_lifetime:,.2f} {noun}s."]
+    if f.holdout_error is not None:
+        notes.append(f"fitted without the last {len(f.holdout_periods)} observed {noun}s, it misses their survival "
+                     f"by {f.holdout_error:.1f} points on average.")
+    notes.insert(0, f"observed up to +{f.observed_periods}; later values are projected.")
+    return Table(name="forecast", title="Forecast survival % (sBG)",
+                 columns=(Column("t", "int"), Column("survival", "pct")),
+                 rows=tuple(enumerate(f.projection)), notes=tuple(notes), extra={"unit": f.period.unit})
 
 
 def arpu_table(report: Report) -> Table | None:
@@ -155,23 +184,76 @@ def cumulative_revenue_table(report: Report) -> Table | None:
                  extra={"unit": c.period.unit})
 
 
+SURVIVAL_COLUMNS = (Column("t", "int"), Column("at_risk", "int"), Column("churned", "int"), Column("censored", "int"),
+                    Column("survival", "pct"), Column("ci_lower", "pct"), Column("ci_upper", "pct"))
+
+
+def periods(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def median_sentence(s: Survival) -> str:
+    """The median lifetime and its 95% interval in words."""
+    if s.median_lifetime is None:
+        return "median lifetime: not reached (more than half are still customers)"
+    lower, upper = s.median_lifetime_ci
+    bounds = f"{EMPTY if lower is None else lower} to {'not reached' if upper is None else upper}"
+    return f"median lifetime: {periods(s.median_lifetime, s.period.noun)} (95% interval {bounds})"
+
+
+def survival_rows(s: Survival) -> tuple[tuple, ...]:
+    return tuple((r.t, r.at_risk, r.churned, r.censored, r.survival, r.ci_lower, r.ci_upper) for r in s.rows)
+
+
 def survival_table(report: Report) -> Table | None:
     s = report.survival
     if s is None:
         return None
-    columns = (Column("t", "int"), Column("at_risk", "int"), Column("churned", "int"), Column("censored", "int"),
-               Column("survival", "pct"))
-    median = (f"median lifetime: {s.median_lifetime} {s.period.noun}s" if s.median_lifetime is not None
-              else "median lifetime: not reached (more than half are still customers)")
+    notes = (median_sentence(s), f"{s.kind}: {s.rule}.",
+             "ci_lower/ci_upper: 95% interval (Greenwood, log(−log) scale, as lifelines).")
     return Table(name="survival", title=f"Kaplan-Meier survival of the {s.kind} by {s.period.noun}s since the start",
-                 columns=columns, rows=tuple((r.t, r.at_risk, r.churned, r.censored, r.survival) for r in s.rows),
-                 notes=(median,), extra={"unit": s.period.unit})
+                 columns=SURVIVAL_COLUMNS, rows=survival_rows(s), notes=notes, extra={"unit": s.period.unit})
+
+
+def segments_table(report: Report, nps: bool = False) -> Table | None:
+    """One row per segment (``nps``: per NPS group): customers, churned so far, the median lifetime and its
+    interval; the test in the notes."""
+    seg = report.segments if not nps else report.nps_retention.segments if report.nps_retention else None
+    if seg is None:
+        return None
+    columns = (Column("name"), Column("customers", "int"), Column("churned", "int"),
+               Column("median_lifetime", "int"), Column("median_lower", "int"),
+               Column("median_upper", "int"))
+    rows = tuple((g.name, g.customers, sum(r.churned for r in g.survival.rows), g.survival.median_lifetime,
+                  *g.survival.median_lifetime_ci) for g in seg.groups)
+    notes = [seg.sentence]
+    if seg.logrank is not None:
+        t = seg.logrank
+        notes.append(f"log-rank: statistic {t.statistic:.4g}, df {t.df}, p_value {t.p_value:.4g}.")
+    if seg.pooled:
+        notes.append(f"(other): {', '.join(seg.pooled)}.")
+    if nps:
+        notes.append(report.nps_retention.note)
+    return Table(name="nps_retention" if nps else "segments", title=f"Survival by {seg.column} (median lifetime in {report.survival.period.noun}s)",
+                 columns=columns, rows=rows, notes=tuple(notes), extra={"unit": report.survival.period.unit})
+
+
+def segment_survival_table(report: Report) -> Table | None:
+    """Every segment's Kaplan–Meier rows, one after the other (``name`` first)."""
+    seg = report.segments
+    if seg is None:
+        return None
+    rows = tuple((g.name, *row) for g in seg.groups for row in survival_rows(g.survival))
+    return Table(name="segment_survival", title=f"Kaplan-Meier survival by {seg.column}",
+                 columns=(Column("name"), *SURVIVAL_COLUMNS), rows=rows, key_columns=2,
+                 extra={"unit": report.survival.period.unit})
 
 
 def report_tables(report: Report, percent: bool = True) -> list[Table]:
     """Every table the report supports, in reading order."""
     makers = (lambda r: cohort_table(r, percent), flow_table, nps_table, nps_distribution_table, cltv_table,
-              arpu_table, cumulative_revenue_table, survival_table)
+              arpu_table, cumulative_revenue_table, survival_table, segments_table, segment_survival_table,
+              forecast_table, lambda r: segments_table(r, nps=True))
     return [t for t in (make(report) for make in makers) if t is not None]
 
 

@@ -62,6 +62,13 @@ class CltvPanel(ReportPanel):
                     + (EMPTY if churn is None else f"{churn:.4f} ({churn * 100:.1f} %)") + "\n")
         if value.note:
             text.append(printable(value.note, 400) + "\n", style="italic")
+        compared = analysis.report.cltv_compared
+        if compared is not None:
+            text.append("Brought so far ", style="bold")
+            text.append(f"{_money(compared.realised)} per customer (× margin; a floor)  ·  ")
+            text.append("forecast ", style="bold")
+            text.append(f"{_money(compared.forecast)} (sBG lifetime, discounted)\n")
+            text.append(compared.explanation + "\n")
         formula.update(text)
         rows = value.by_period
         current = analysis.flow_rows[min(self.position, len(analysis.flow_rows) - 1)].period \

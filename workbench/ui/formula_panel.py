@@ -28,6 +28,9 @@ class CellInfo:
     retention: float | None
     complete: bool
     noun: str
+    ci_lower: float | None = None  # the 95% Wilson interval of the retention, in %
+    ci_upper: float | None = None
+    too_wide: bool = False  # too few customers to say anything
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,10 @@ def formula_text(view: FormulaView) -> Text:
         text.append(f"Cell {printable(cell.cohort)} +{cell.k} ({printable(cell.period)}): ", style="bold")
         tail = "" if cell.complete else " (not over yet)"
         text.append(f"{cell.active:,} active / {cell.size:,} in the cohort = {pct(cell.retention)}{tail}")
+        if cell.ci_lower is not None and cell.ci_upper is not None:
+            text.append(f" · 95% {cell.ci_lower:.1f}–{cell.ci_upper:.1f}")
+            if cell.too_wide:
+                text.append(": too few customers to say", style="italic")
     return text
 
 

@@ -23,21 +23,27 @@ class ViewSettings:
     as_of: datetime | None = None
     margin: float | None = None
     period_given: bool = False  # asked for (--period, t): a cohort table is otherwise read at its labels' period
+    inactive: int = 3
+    top_segments: int = 5
+    discount: float = 0.1
 
     @classmethod
     def from_options(cls, options: AnalysisOptions) -> ViewSettings:
         """The view the command line's analysis options ask for (``workbench --period week ...``)."""
         return cls(unit=options.period.unit, week_start=options.period.week_start, retention=options.retention,
-                   as_of=options.as_of, margin=options.margin, period_given=options.period_given)
+                   as_of=options.as_of, margin=options.margin, period_given=options.period_given,
+                   inactive=options.inactive, top_segments=options.top_segments, discount=options.discount)
 
     def options(self) -> AnalysisOptions:
         extra = {} if self.margin is None else {"margin": self.margin}
         return AnalysisOptions(period=PeriodSpec(self.unit, self.week_start), as_of=self.as_of,
-                               retention=self.retention, period_given=self.period_given, **extra)
+                               retention=self.retention, period_given=self.period_given, inactive=self.inactive,
+                               top_segments=self.top_segments, discount=self.discount, **extra)
 
     def key(self) -> tuple:
         """What a new computation depends on (percent/counts is display only)."""
-        return (self.unit, self.week_start, self.retention, self.as_of, self.margin, self.period_given)
+        return (self.unit, self.week_start, self.retention, self.as_of, self.margin, self.period_given,
+                self.inactive, self.top_segments, self.discount)
 
     def with_unit_step(self, step: int) -> ViewSettings:
         return replace(self, unit=UNITS[(UNITS.index(self.unit) + step) % len(UNITS)], period_given=True)
@@ -53,7 +59,7 @@ class Analysis:
 
     @property
     def km(self) -> tuple[float, ...] | None:
-        """Kaplan-Meier survival % by k of the subscriptions, when loaded."""
+        """Kaplan-Meier survival % by k (subscriptions when loaded, else events), when there are customers."""
         return self.report.survival.curve if self.report.survival is not None else None
 
     @property

@@ -1,6 +1,6 @@
 """Every tab of the main screen, declared once: its id, key, title, what it holds and what ctrl+s exports.
 
-The main screen composes its panes, makes its key bindings (``1`` … ``6``, with ids ``tab.<id>`` that help,
+The main screen composes its panes, makes its key bindings (``1`` … ``7``, with ids ``tab.<id>`` that help,
 the palette and the footer read) and chooses what to export from :data:`TABS`; adding a tab is one entry
 here and its panel. Exports come from :mod:`workbench.present`, the same tables as ``workbench report``.
 """
@@ -23,9 +23,17 @@ from workbench.present.sections import (
     files_table,
     flow_table,
     nps_table,
+    survival_table,
 )
 from workbench.present.table import Table
-from workbench.ui.charts import ChurnCharts, CltvCharts, FlowCharts, NpsCharts, RetentionCharts
+from workbench.ui.charts import (
+    ChurnCharts,
+    CltvCharts,
+    FlowCharts,
+    NpsCharts,
+    RetentionCharts,
+    SurvivalCharts,
+)
 from workbench.ui.churn_panel import ChurnPanel
 from workbench.ui.cltv_panel import CltvPanel
 from workbench.ui.cohort_table import CohortTable
@@ -34,6 +42,7 @@ from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import FormulaPanel
 from workbench.ui.model import Analysis
 from workbench.ui.nps_panel import NpsPanel
+from workbench.ui.survival_panel import SurvivalPanel
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,8 @@ TABS: tuple[Tab, ...] = (
     Tab("cltv", "5", "CLTV", _pair(lambda: CltvPanel(id="cltv-panel"), CltvCharts), _report_export(arpu_table)),
     Tab("data", "6", "Data", lambda: iter([DataPanel(id="data-panel")]),
         lambda ctx: replace(files_table(ctx.reports), name="data-files") if ctx.reports else None),
+    Tab("survival", "7", "Survival", _pair(lambda: SurvivalPanel(id="survival-panel"), SurvivalCharts),
+        _report_export(survival_table)),
 )
 TAB_IDS = tuple(tab.id for tab in TABS)
 

@@ -17,7 +17,8 @@ def cell_info(analysis: Analysis, row: int | None, k: int) -> CellInfo | None:
     spec = triangle.period
     return CellInfo(cohort=cohort.cohort, k=k, period=spec.label_of(spec.index_of(cohort.start) + k),
                     active=cohort.active[k], size=cohort.size, retention=cohort.retention[k],
-                    complete=cohort.complete[k], noun=spec.noun)
+                    complete=cohort.complete[k], noun=spec.noun, ci_lower=cohort.ci_lower[k],
+                    ci_upper=cohort.ci_upper[k], too_wide=cohort.too_wide[k])
 
 
 def no_formula_note(analysis: Analysis) -> str:

@@ -49,12 +49,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.special import betaln, digamma, hyp2f1
 
 from workbench.metrics.statistics.kaplan_meier import Group, kaplan_meier, tally
 
 LOG_BOUNDS = (np.log(1e-4), np.log(1e6))
+
+
+# scipy is imported on first use, not with this module: `workbench validate` imports the metrics package and
+# should not pay for scipy (about a second).
+def betaln(a, b):
+    from scipy.special import betaln as f
+
+    return f(a, b)
+
+
+def digamma(x):
+    from scipy.special import digamma as f
+
+    return f(x)
+
+
+def hyp2f1(a, b, c, z):
+    from scipy.special import hyp2f1 as f
+
+    return f(a, b, c, z)
+
+
+def minimize(*args, **kwargs):
+    from scipy.optimize import minimize as f
+
+    return f(*args, **kwargs)
 
 
 @dataclass(frozen=True)

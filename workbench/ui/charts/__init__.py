@@ -9,8 +9,9 @@ from workbench.ui.charts.boxes import (
     FlowCharts,
     NpsCharts,
     RetentionCharts,
+    SurvivalCharts,
 )
 from workbench.ui.charts.chart import Chart, theme_palette
 
 __all__ = ["CHART_BOXES", "Chart", "ChartBox", "ChurnCharts", "CltvCharts", "FlowCharts", "NpsCharts",
-           "RetentionCharts", "RetentionData", "theme_palette"]
+           "RetentionCharts", "RetentionData", "SurvivalCharts", "theme_palette"]

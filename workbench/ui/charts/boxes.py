@@ -7,7 +7,9 @@ current period onto the chart's x axis; no number is computed here.
 * :class:`FlowCharts`: CS, CN, CE, churned and CRR / kept %, beside the formula table;
 * :class:`ChurnCharts`: churn rate, and revenue retention (NRR, GRR) when there is revenue;
 * :class:`NpsCharts`: NPS with its margin of error, and the current period's score distribution;
-* :class:`CltvCharts`: cumulative revenue per customer by cohort.
+* :class:`CltvCharts`: cumulative revenue per customer by cohort;
+* :class:`SurvivalCharts`: Kaplan–Meier survival with its band and the at-risk counts, and beside it the
+  segments' curves when the data has a segment column.
 """
 
 from __future__ import annotations
@@ -203,4 +205,21 @@ class CltvCharts(ChartBox):
         return self.k_of(self.cohort_label()) if self._cumulative_index() is not None else None
 
 
-CHART_BOXES = (RetentionCharts, FlowCharts, ChurnCharts, NpsCharts, CltvCharts)
+class SurvivalCharts(ChartBox):
+    KINDS = ("survival", "survival_segments")
+
+    def watch_analysis(self) -> None:
+        super().watch_analysis()
+        if self.is_mounted:
+            report = self.analysis.report if self.analysis is not None else None
+            self.chart("survival_segments").display = bool(report is not None
+                                                            and CHARTS["survival_segments"].shown(report))
+
+    def data_for(self, kind: str):
+        return CHARTS[kind].data(self.analysis.report) if self.analysis is not None else None
+
+    def marker_for(self, kind: str) -> int | None:
+        return None  # by tenure, not by calendar period: the current period has no place on it
+
+
+CHART_BOXES = (RetentionCharts, FlowCharts, ChurnCharts, NpsCharts, CltvCharts, SurvivalCharts)
