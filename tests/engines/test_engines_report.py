@@ -17,10 +17,14 @@ from workbench.io import load
 from workbench.resources import sample_paths
 
 
+# Segments and NPS × retention are reduced by polars only for now (see metrics/report.py `_in_memory`).
+POLARS_ONLY = ("segments", "nps_retention")
+
+
 def _json(*args: str) -> dict:
     result = CliRunner().invoke(cli, ["report", *args, "--format", "json"])
     assert result.exit_code in (0, 1) and result.exception is None, (result.output, result.exception)
-    return json.loads(result.stdout)
+    return {k: v for k, v in json.loads(result.stdout).items() if k not in POLARS_ONLY}
 
 
 def _same(a, b, path="") -> None:

@@ -131,15 +131,16 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
             ("subscriptions", fixed.period, as_of),
             lambda: reduce_dataset(datasets["subscriptions"], fixed.period, as_of)))
         survival = survival_from(frame, survival_kind, fixed.period, as_of, fixed.inactive)
-        segments = _segments(datasets[survival_kind], fixed, as_of) if survival is not None else None
+        segments = _segments(datasets[survival_kind], fixed, as_of, once) if survival is not None else None
     forecast = forecast_from(survival, fixed.discount)
     per_alive = revenue_per_alive_period(agg, value) if value is not None else None
     if survival is not None and forecast is None:
         notes.append("no forecast: no customer has churned yet")
     nps_retention = None
     if "nps" in datasets and survival is not None and _in_memory(datasets[survival.kind], datasets["nps"]):
-        frame, responses, respondents = reduce_nps_lifetimes(
-            datasets[survival.kind].lazy(), survival.kind, datasets["nps"].lazy(), fixed.period, as_of)
+        frame, responses, respondents = once(("nps_lifetimes", survival.kind, fixed.period, as_of),
+                                             lambda: reduce_nps_lifetimes(datasets[survival.kind].lazy(), survival.kind,
+                                                                          datasets["nps"].lazy(), fixed.period, as_of))
         groups = segments_from(frame, survival.kind, "NPS group", fixed.period, as_of, fixed.inactive, 3, NO_ANSWER,
                                "{}")
         if groups is not None:
@@ -161,12 +162,13 @@ def _in_memory(*datasets) -> bool:
     return all(getattr(d, "engine", None) is None for d in datasets)
 
 
-def _segments(dataset, options: AnalysisOptions, as_of: datetime) -> Segments | None:
+def _segments(dataset, options: AnalysisOptions, as_of: datetime, once) -> Segments | None:
     """Survival by the dataset's segment column (the name it has in the files), when it has one."""
     if not _in_memory(dataset) or "segment" not in dataset.lazy().collect_schema().names():
         return None
     column = next((f.columns["segment"] for f in dataset.files if f.columns.get("segment")), "segment")
-    frame = reduce_segment_lifetimes(dataset.lazy(), dataset.kind, options.period, as_of)
+    frame = once(("segments", dataset.kind, options.period, as_of),
+                 lambda: reduce_segment_lifetimes(dataset.lazy(), dataset.kind, options.period, as_of))
     return segments_from(frame, dataset.kind, column, options.period, as_of, options.inactive,
                          options.top_segments)
 
