@@ -91,8 +91,10 @@ def test_report_on_a_cohort_table(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert (out["kind"], out["period"], out["cohort_kind"]) == ("cohorts", "month", "cohorts")
-    assert out["cohorts"][0] == {"cohort": "2024-01", "size": 100, "active": [100, 40, 30, 25],
-                                 "retention": [100.0, 40.0, 30.0, 25.0], "complete": [True, True, True, False]}
+    first = {k: v for k, v in out["cohorts"][0].items() if k not in ("ci_lower", "ci_upper", "too_wide")}
+    assert first == {"cohort": "2024-01", "size": 100, "active": [100, 40, 30, 25],
+                     "retention": [100.0, 40.0, 30.0, 25.0], "complete": [True, True, True, False]}
+    assert len(out["cohorts"][0]["ci_lower"]) == 4  # a Wilson interval on every cell, as for logs
     assert out["flow"][0] == {
         "period": "2024-02", "CS": 100, "CN": 80, "CE": 120, "retained": None, "churned": None, "crr": 40.0,
         "churn_rate": None, "starting_retention": None, "complete": True,
