@@ -14,7 +14,7 @@ from references import event_frames, instants
 from test_segments import check_segments
 from test_survival import ref_event_durations_by_customer, setups
 
-from workbench.io import load
+from workbench.io import Dataset, load
 from workbench.metrics import AnalysisOptions, PeriodSpec, analyze
 from workbench.metrics.reduce import reduce_nps_lifetimes
 from workbench.metrics.segments import NO_ANSWER, segments_from
@@ -62,7 +62,7 @@ def test_the_sample_report_has_nps_retention():
     nps = datasets["nps"]
     extra = pl.DataFrame({"customer_id": ["nobody", "nobody"], "ts": nps.frame["ts"][:2],
                           "score": pl.Series([10, 3], dtype=nps.frame["score"].dtype)})
-    nps.frame = pl.concat([nps.frame, extra], how="diagonal_relaxed")
+    datasets["nps"] = Dataset("nps", pl.concat([nps.frame, extra], how="diagonal_relaxed"), nps.files, nps.tz)
     rep = analyze(datasets, AnalysisOptions())
     n = rep.nps_retention
     assert (n.unmatched_responses, n.unmatched_respondents) == (2, 1)  # counted, never dropped silently

@@ -20,7 +20,7 @@ from test_survival import (
     setups,
 )
 
-from workbench.io import load
+from workbench.io import Dataset, load
 from workbench.metrics import AnalysisOptions, PeriodSpec, analyze
 from workbench.metrics.reduce import reduce_segment_lifetimes
 from workbench.metrics.segments import MISSING, OTHER, segments_from
@@ -171,7 +171,7 @@ def test_the_charts_plot_the_curves_as_the_report_holds_them():
 
 def test_no_segments_without_a_segment_column():
     subs = load(sample_paths()).datasets["subscriptions"]
-    subs.frame = subs.frame.drop("segment")
+    subs = Dataset("subscriptions", subs.frame.drop("segment"), subs.files, subs.tz)
     rep = analyze({"subscriptions": subs}, AnalysisOptions())
     assert rep.survival is not None and rep.segments is None
     assert "segments" not in json.loads(report_json(rep))

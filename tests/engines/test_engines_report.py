@@ -16,7 +16,6 @@ from workbench.cli import cli
 from workbench.io import load
 from workbench.resources import sample_paths
 
-
 # Segments and NPS × retention are reduced by polars only for now (see metrics/report.py `_in_memory`).
 POLARS_ONLY = ("segments", "nps_retention")
 
