@@ -102,7 +102,9 @@ def open_app(paths: tuple[str, ...], load_options: LoadOptions, analysis, ascii_
     """Open the app on PATH... (default: the bundled sample data)."""
     from workbench.ui.app import run_app
 
-    run_app(list(paths), load_options, analysis(load_options.tz), ascii_charts=ascii_only)
+    status = run_app(list(paths), load_options, analysis(load_options.tz), ascii_charts=ascii_only)
+    if status:  # the app stopped on an error (its traceback is printed): the shell must know
+        sys.exit(status)
 
 
 def main() -> None:

@@ -80,10 +80,14 @@ class RetentionApp(App[None]):
         self.load_data(self.paths or None, self.load_options, self.settings)
 
     def cancel_loading(self) -> None:
+        """Escape while loading: the load stops; what was loaded before (if anything) stays, as it was."""
         self.workers.cancel_group(self, "data")
         self.loading = False
         self.main.show_loading(False)
-        self.notify("Loading cancelled; ctrl+r loads again.")
+        if self.main.analysis is None:
+            self.main.show_message("Loading cancelled (escape); ctrl+r loads again.")
+        else:
+            self.notify("Reload cancelled: still showing the data loaded before; ctrl+r loads again.")
 
     @work(thread=True, exclusive=True, group="data")
     def load_data(self, paths: list[str] | None, options: LoadOptions, settings: ViewSettings) -> None:
@@ -134,7 +138,7 @@ class RetentionApp(App[None]):
         if analysis is not None:
             self.main.show_analysis(analysis)
         else:
-            reason = error or "No file could be used, so there is nothing to show."
+            reason = error or _unusable(result)
             self.main.show_message(f"{reason}\nThe Data tab (6) lists each file's problems; "
                                    "fix them and press ctrl+r to reload.")
         if result.exit_status >= Severity.WARNING or (result.reports and not result.datasets):
@@ -161,11 +165,20 @@ class RetentionApp(App[None]):
         if self.analysis is not None and self.load_result is not None:
             self.show_flow_customers(self.analysis.flow_rows[event.position].period, event.term)
 
+    def _dataset_for(self, kind: str):
+        """The loaded dataset behind the analysis on screen (None when a later load replaced it)."""
+        datasets = self.load_result.datasets if self.load_result is not None else {}
+        return datasets.get(kind)
+
     @work(thread=True, exclusive=True, group="customers")
     def show_flow_customers(self, period: str, term: str) -> None:
         analysis = self.analysis
-        assert analysis is not None and self.load_result is not None and analysis.report.flow is not None
-        dataset = self.load_result.datasets[analysis.report.flow.kind]
+        if analysis is None or analysis.report.flow is None:
+            return
+        dataset = self._dataset_for(analysis.report.flow.kind)
+        if dataset is None:
+            self.call_from_thread(self.notify, "That data is no longer loaded; ctrl+r loads again.")
+            return
         ids = customers_in_flow(dataset, analysis.report.options, period, term)
         title = f"{analysis.spec.noun.capitalize()} {period}: {term} customers"
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}"))
@@ -173,8 +186,12 @@ class RetentionApp(App[None]):
     @work(thread=True, exclusive=True, group="customers")
     def show_customers(self, info: CellInfo) -> None:
         analysis = self.analysis
-        assert analysis is not None and self.load_result is not None
-        dataset = self.load_result.datasets[analysis.report.cohorts.kind]
+        if analysis is None or analysis.report.cohorts is None:
+            return
+        dataset = self._dataset_for(analysis.report.cohorts.kind)
+        if dataset is None:
+            self.call_from_thread(self.notify, "That data is no longer loaded; ctrl+r loads again.")
+            return
         ids = customers_behind_cell(dataset, analysis.report.options, info.cohort, info.k)
         title = f"Cohort {info.cohort}, +{info.k} {info.noun}s ({info.period}): active customers"
         name = f"customers-{info.cohort}-plus{info.k}"
@@ -224,11 +241,21 @@ class RetentionApp(App[None]):
         self.notify("Charts in plain ASCII." if self.ascii_charts else "Charts in braille and box characters.")
 
 
+def _unusable(result: LoadResult) -> str:
+    """Why nothing can be shown: the first error of each file (a moved file: 'no such file')."""
+    reasons = [f"{report.path}: {problem.message}" for report in result.reports
+               for problem in report.problems[:1]]
+    head = "No file could be used, so there is nothing to show."
+    return head + ("\n" + "\n".join(reasons[:3]) if reasons else "")
+
+
 def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptions | None = None,
-            ascii_charts: bool | None = None) -> None:
+            ascii_charts: bool | None = None) -> int:
     """Open the app (``workbench [PATH...]``); with no path, the bundled sample data. ``ascii_charts``
     None: plain ASCII charts when the terminal's encoding or the locale is not UTF-8."""
     settings = ViewSettings() if analysis is None else ViewSettings.from_options(analysis)
     if ascii_charts is None:
         ascii_charts = wants_ascii(sys.__stdout__)
-    RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts).run()
+    app = RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts)
+    app.run()
+    return app.return_code or 0

@@ -30,7 +30,7 @@ class ChurnPanel(ReportPanel):
         history = self.query_one("#churn-history", Static)
         analysis = self.analysis
         if analysis is None:
-            current.update(Text("Loading…"))
+            current.update(Text(self.empty_text))
             history.update("")
             return
         rows = analysis.flow_rows

@@ -33,7 +33,7 @@ class CltvPanel(ReportPanel):
         history = self.query_one("#cltv-history", Static)
         analysis = self.analysis
         if analysis is None:
-            formula.update(Text("Loading…"))
+            formula.update(Text(self.empty_text))
             history.update("")
             return
         value = analysis.report.cltv

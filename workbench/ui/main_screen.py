@@ -123,10 +123,23 @@ class MainScreen(Screen):
         self.data_panel.reports = reports
 
     def show_message(self, text: str) -> None:
-        """No analysis to show (nothing usable was loaded): say why in the formula's place."""
-        self.formula.update(Text(text))
+        """No analysis to show (nothing usable was loaded, or the first load was cancelled): clear every
+        number of an earlier load, so nothing stale can be stepped or opened, and say why everywhere."""
+        self.playing = False
+        self.analysis = None
+        self.cell = None
+        self.table.triangle = None
+        self.table.current = None
+        for panel in self.panels:
+            if isinstance(panel, ReportPanel):
+                panel.empty_text = text
         for panel in (*self.panels, *self.charts):
             panel.analysis = None
+        self.set_reactive(MainScreen.period, 0)
+        self.formula.update(Text(text))
+        self._update_legend()
+        self.update_status(text.splitlines()[0])
+        self.refresh_bindings()
 
     def show_analysis(self, analysis: Analysis) -> None:
         old = self.analysis
@@ -298,9 +311,11 @@ class MainScreen(Screen):
 
     # ------------------------------------------------------------ status line and legend
 
-    def update_status(self) -> None:
+    def update_status(self, note: str | None = None) -> None:
         settings = self.app.settings
         text = status_line(self.analysis, settings.percent, self.playing)
+        if self.analysis is None and note:
+            text += f" · {note}"
         if self.analysis is not None and self.analysis.settings.key() != settings.key():
             text += f"  ·  computing by {settings.unit}…"
         self.status.update(Text(text))

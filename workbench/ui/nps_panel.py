@@ -74,7 +74,7 @@ class NpsPanel(ReportPanel):
         trend = self.query_one("#nps-trend", Static)
         analysis = self.analysis
         if analysis is None:
-            current.update(Text("Loading…"))
+            current.update(Text(self.empty_text))
             trend.update("")
             return
         summary = analysis.report.nps

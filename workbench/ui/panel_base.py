@@ -22,6 +22,7 @@ class ReportPanel(VerticalScroll, can_focus=True):
 
     analysis: reactive[Analysis | None] = reactive(None, always_update=True)
     position: reactive[int] = reactive(0)
+    empty_text = "Loading…"  # what the panel says while there is no analysis (a failed load says why)
 
     _stale = True
 
