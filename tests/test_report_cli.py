@@ -50,7 +50,9 @@ def test_json_events(data):
     out = json.loads(result.stdout)
     assert (out["kind"], out["period"], out["as_of"]) == ("events", "month", "2024-05-01T00:00:00")
     assert out["cohorts"][0] == {"cohort": "2024-01", "size": 2, "active": [2, 1, 0, 1],
-                                 "retention": [100.0, 50.0, 0.0, 50.0], "complete": [True, True, True, True]}
+                                 "retention": [100.0, 50.0, 0.0, 50.0], "complete": [True, True, True, False]}
+    # the log ends on Apr 1 00:00: as of May 1, April is not observed to its end, and the notes say so
+    assert any("ends on 2024-04-01" in note for note in out["notes"])
     apr = out["flow"][-1]
     assert (apr["period"], apr["CS"], apr["CE"], apr["resurrected"], apr["quick_ratio"]) == ("2024-04", 2, 1, 1, 0.5)
     assert "new_lost" not in apr

@@ -7,16 +7,16 @@ returns is small (one row per cohort and period) and every number of the report 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import polars as pl
 
+from workbench.metrics.observed import Observed, observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
 from workbench.metrics.reduce import data_as_of, reduce_events, reduce_subscriptions
 
 COHORT_KINDS = ("events", "subscriptions")
-_US = timedelta(microseconds=1)
 
 
 def ratio(num: float, den: float, scale: float = 100.0) -> float | None:
@@ -29,7 +29,9 @@ class Aggregates:
     """A dataset reduced once, shared by every finishing function.
 
     ``first``/``last`` are the first and last period indexes shown (None when no row is on or before as_of);
-    ``last`` is the later of the period just before as_of ends and the last period with data.
+    ``last`` is the later of the period holding the last observed moment and the last period with data.
+    ``observed``: how far the data reaches (the earlier of as_of and the data's end; whole days for a log of
+    dates); a period is over when it ended by then, never because as_of is later than the data.
     """
 
     kind: str
@@ -39,15 +41,19 @@ class Aggregates:
     last: int | None
     frame: pl.DataFrame
     has_revenue: bool
+    observed: Observed | None = None
 
     def periods(self) -> range:
         return range(self.first, self.last + 1) if self.first is not None else range(0)
 
+    def _observed(self) -> Observed:
+        return self.observed or Observed(self.as_of)
+
     def ended(self, idx: int) -> bool:
-        return self.period.end_of(idx) <= self.as_of
+        return self._observed().ended(self.period, idx)
 
     def begun(self, idx: int) -> bool:
-        return self.period.start_of(idx) <= self.as_of
+        return self._observed().begun(self.period, idx)
 
 
 def resolve_as_of(dataset, options: AnalysisOptions) -> datetime | None:
@@ -72,7 +78,8 @@ def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) 
     else:
         frame = reduce_subscriptions(lf, spec, as_of)
         data_first, data_last = (frame["cohort"].min(), frame["cohort"].max()) if frame.height else (None, None)
+    seen = observed_of(dataset, as_of) or Observed(as_of)
     if data_first is None:
-        return Aggregates(dataset.kind, spec, as_of, None, None, frame, has_revenue)
-    last = max(spec.index_of(as_of - _US), data_last)
-    return Aggregates(dataset.kind, spec, as_of, data_first, last, frame, has_revenue)
+        return Aggregates(dataset.kind, spec, as_of, None, None, frame, has_revenue, seen)
+    last = max(seen.last_index(spec), data_last)
+    return Aggregates(dataset.kind, spec, as_of, data_first, last, frame, has_revenue, seen)

@@ -12,6 +12,7 @@ from workbench.metrics.cltv import Cltv, cltv_from
 from workbench.metrics.cohorts import CohortTriangle, triangle_from
 from workbench.metrics.flow import Flow, flow_from
 from workbench.metrics.nps import NpsSummary, nps_summary
+from workbench.metrics.observed import observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.reduce import reduce_subscriptions
 from workbench.metrics.survival import Survival, survival_from
@@ -76,6 +77,11 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         if progress:
             progress(f"reducing {cohort_kind}", 0.0)
         agg = aggregate(datasets[cohort_kind], fixed, as_of)
+        seen = agg.observed
+        if seen is not None and options.as_of is not None and seen.last_instant < options.as_of:
+            notes.append(f"the {cohort_kind} data ends on {seen.last_instant:%Y-%m-%d}: the {fixed.period.noun}s "
+                         f"after it up to the as-of date {options.as_of:%Y-%m-%d} are not observed, so they are "
+                         "not counted (no invented churn)")
         triangle = triangle_from(agg, fixed.retention)
         flow = flow_from(agg)
         value = cltv_from(agg, flow, fixed)
@@ -95,8 +101,9 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     if "subscriptions" in datasets:
         frame = (agg.frame if cohort_kind == "subscriptions"
                  else reduce_subscriptions(datasets["subscriptions"].lazy(), fixed.period, as_of))
-        if frame.height:
-            survival = survival_from(frame, fixed.period, as_of)
+        seen = agg.observed if cohort_kind == "subscriptions" else observed_of(datasets["subscriptions"], as_of)
+        if frame.height:  # the still-subscribed are known alive up to the last observed moment, not to as_of
+            survival = survival_from(frame, fixed.period, seen.last_instant if seen else as_of)
     if "nps" in datasets:
         if progress:
             progress("NPS", (steps - 1) / steps)
