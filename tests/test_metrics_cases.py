@@ -240,3 +240,25 @@ def test_non_finite_revenue_counts_as_zero():
                     ("a", D(2024, 2, 2), 5.0)])
     report = analyze({"events": dataset("events", frame)}, AnalysisOptions(period=MONTH, as_of=D(2024, 3, 1)))
     assert json.loads(report_json(report))["flow"][0]["revenue"] == 5.0
+
+
+def test_a_toggle_that_keeps_the_period_reuses_the_reductions(monkeypatch):
+    """classic → unbounded (and a new margin) with the app's cache scans no row again, and gives the same
+    numbers as a fresh analysis."""
+    from workbench.metrics import report as report_module
+    from workbench.resources import sample_paths
+
+    datasets = load(sample_paths()).datasets
+    cache: dict = {}
+    analyze(datasets, AnalysisOptions(), cache=cache)
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("the rows were reduced again")
+
+    fresh = analyze(datasets, AnalysisOptions(retention="unbounded", margin=0.3))
+    monkeypatch.setattr(report_module, "aggregate", no_scan)
+    monkeypatch.setattr(report_module, "reduce_subscriptions", no_scan)
+    monkeypatch.setattr(report_module, "nps_summary", no_scan)
+    monkeypatch.setattr(report_module, "resolve_as_of", no_scan)
+    cached = analyze(datasets, AnalysisOptions(retention="unbounded", margin=0.3), cache=cache)
+    assert report_json(cached) == report_json(fresh)

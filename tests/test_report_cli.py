@@ -142,3 +142,14 @@ def test_as_of_with_offset_is_converted_to_tz(data):
     assert out["as_of"] == "2024-05-01T00:00:00"
     early = json.loads(run(data / "events.csv", "--format", "json", "--as-of", "2023-01-01").stdout)
     assert early["cohorts"] == [] and any("nothing to count" in n for n in early["notes"])
+
+
+def test_a_daily_report_over_decades_stops_early_and_names_a_better_period(tmp_path):
+    """30 years by day would be a 60-million-cell triangle: one clear message and exit 2, not a memory death."""
+    (tmp_path / "long.csv").write_text("user_id,timestamp\na,1994-01-03\nb,2024-01-05\na,2024-02-01\n")
+    result = run(tmp_path / "long.csv", "--period", "day", "--format", "json")
+    assert result.exit_code == 2
+    assert "the data spans 10,987 days (1994-01-03 to 2024-02-01)" in result.stderr
+    assert "use --period week (1,570 weeks)" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert run(tmp_path / "long.csv", "--period", "week", "--format", "json").exit_code == 0

@@ -17,6 +17,7 @@ from workbench.cli_options import analysis_options, data_options
 from workbench.commands.problems_output import print_reports
 from workbench.io import LoadOptions, load
 from workbench.io.problems import rows_dropped
+from workbench.resources import sample_paths
 
 SUBCOMMANDS = ("validate", "report", "sample", "open")
 
@@ -59,8 +60,8 @@ def cli() -> None:
 
     \b
     workbench [PATH...]          open the app (no PATH: the bundled sample data)
-    workbench validate PATH...   check files and list every problem
-    workbench report PATH...     print the numbers as a table, CSV, Markdown or JSON
+    workbench validate [PATH...] check files and list every problem (no PATH: the sample)
+    workbench report [PATH...]   print the numbers as a table, CSV, Markdown or JSON
     workbench sample DIR         write a realistic, seeded sample data set
 
     Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
@@ -68,15 +69,26 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)
 @data_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: {\"files\": [{\"path\", \"kind\", \"format\", \"columns\", \"rows_read\", "
+                   "\"rows_kept\", \"problems\": [{\"code\", \"severity\", \"column\", \"row\", \"message\", "
+                   "\"fix\", ...}]}], \"exit_status\"}, for scripts.")
 def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> None:
-    """Check data files: rows read and kept, and each problem with its file, column, row and fix."""
-    result = load(list(paths), load_options)
+    """Check data files: rows read and kept, and each problem with its file, column, row and fix.
+
+    With no PATH, the bundled sample data (what `workbench` opens with no PATH).
+    """
+    try:
+        files = list(paths) or sample_paths()
+    except FileNotFoundError as exc:  # the bundled sample data is missing from the installation
+        click.echo(f"Unusable: {exc}", err=True)
+        sys.exit(2)
+    result = load(files, load_options)
     if fmt == "json":
-        click.echo(json.dumps({"exit_status": result.exit_status,
-                               "files": [r.to_dict() for r in result.reports]}, indent=2))
+        click.echo(json.dumps({"files": [r.to_dict() for r in result.reports],
+                               "exit_status": result.exit_status}, indent=2))
     else:
         print_reports(result.reports)
         status = result.exit_status

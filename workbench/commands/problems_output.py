@@ -29,6 +29,8 @@ def print_reports(reports: list[FileReport], out=None) -> None:
             where = [f"column '{problem.column}'"] if problem.column else []
             if problem.row is not None:
                 where.append(f"row {problem.row:,}")
+            if problem.line is not None:
+                where.append(f"line {problem.line:,} of the file")
             _echo(f"  {label} [{problem.code}]" + (f" ({', '.join(where)})" if where else "")
                   + f": {problem.message}", file=out)
             _echo(f"    fix: {problem.fix}", file=out)

@@ -20,6 +20,7 @@ from workbench.commands.report_output import render_csv, render_markdown, render
 from workbench.io import LoadOptions, load
 from workbench.metrics import AnalysisOptions, Report, analyze
 from workbench.present.report_json import report_json
+from workbench.resources import sample_paths
 
 FORMATS = ("table", "csv", "markdown", "json")
 
@@ -41,7 +42,7 @@ def _print_chart(rep: Report, name: str, width: int | None, height: int | None, 
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)
 @data_options
 @analysis_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
@@ -59,7 +60,7 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable
     Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
     """
 
-    result = load(list(paths), load_options)
+    result = load(list(paths) or sample_paths(), load_options)  # no PATH: the bundled sample, as the app
     err = sys.stderr
     if result.exit_status or any(r.problems for r in result.reports):
         print_reports([r for r in result.reports if r.problems or not r.kind], out=err)

@@ -16,15 +16,23 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.io.excel import date_system
 from workbench.io.header import duplicate_columns
+from workbench.io.jsonfiles import NoRecords, flatten, no_records_problem, scan_json
+from workbench.io.parquet import offset_time_zones, offset_zone_problem
+from workbench.io.prelude import CsvLayout, csv_layout
 from workbench.io.problems import Problem, Severity
 from workbench.io.ragged import ragged_problem
+from workbench.io.sheets import header_index, read_sheet, title_rows_problem
 
 # extension (lower case, longest first) -> format name
 EXTENSIONS: dict[str, str] = {
     ".csv.gz": "csv",
     ".tsv.gz": "tsv",
     ".txt.gz": "csv",
+    ".json.gz": "ndjson",
+    ".jsonl.gz": "ndjson",
+    ".ndjson.gz": "ndjson",
     ".csv": "csv",
     ".tsv": "tsv",
     ".tab": "tsv",
@@ -70,6 +78,8 @@ class RawTable:
     frame: pl.LazyFrame
     problems: tuple[Problem, ...] = ()  # found in the header while reading (a name written twice)
     separator: str | None = None  # CSV/TSV field separator, guessed once from the header line
+    layout: CsvLayout | None = None  # CSV/TSV: encoding, lines above the header, extra header rows
+    date_system: int | None = None  # Excel's 1900 or 1904 date system (numbers in a time column are serials)
 
 
 def expand_paths(specs: list[str]) -> tuple[list[str], list[Problem]]:
@@ -148,7 +158,7 @@ def sniff(head: bytes) -> str | None:
 _COMPATIBLE = {
     "csv": {"text", "gzip"},
     "tsv": {"text", "gzip"},
-    "ndjson": {"json", "text"},
+    "ndjson": {"json", "text", "gzip"},
     "parquet": {"parquet"},
     "excel": {"zip"},
     "ipc": {"ipc", "ipc_stream"},
@@ -196,6 +206,8 @@ def detect_format(path: str) -> str:
                     f"the extension says gzip-compressed {FORMAT_NAMES[by_name]}, but the content is not gzip",
                     "remove the .gz from the name if the file is not compressed, or export it again")
         )
+    if seen == "utf16" and path.lower().endswith((".txt", ".tsv", ".tab")):
+        return by_name  # Excel's "Unicode text": UTF-16, tab-separated, saved as .txt (see prelude.py)
     if seen not in _COMPATIBLE[by_name]:
         actually = {
             "parquet": "a Parquet file", "ipc": "an Arrow IPC file", "ipc_stream": "an Arrow IPC stream",
@@ -211,78 +223,62 @@ def detect_format(path: str) -> str:
     return by_name
 
 
-def scan(path: str, fmt: str, *, separator: str | None = None, truncate_ragged_lines: bool = False) -> pl.LazyFrame:
+def scan(path: str, fmt: str, *, separator: str | None = None, truncate_ragged_lines: bool = False,
+         layout: CsvLayout | None = None, header_row: int | None = None) -> pl.LazyFrame:
     """Read one file with polars; text formats keep every value as a string (ids like 00042 stay as written).
 
     ``path`` is one file already found by :func:`expand_paths`, so polars must not expand it again
     (``glob=False``): a name such as ``[2024] orders.csv`` is a file, not a pattern. A CSV line with more
     fields than the header fails the read unless ``truncate_ragged_lines`` (see :func:`scan_ragged`).
-    ``separator``: a CSV's field separator when already known (else guessed, see :func:`csv_separator`).
+    ``layout``: how a CSV is laid out (see :mod:`workbench.io.prelude`), found once by :func:`read_raw`;
+    ``separator`` overrides its separator. ``header_row``: a workbook's header row, when already found.
     """
     if fmt in ("csv", "tsv"):
-        return pl.scan_csv(path, separator=separator or csv_separator(path, fmt), infer_schema=False, encoding="utf8-lossy",
-                           truncate_ragged_lines=truncate_ragged_lines, glob=False)
-    if fmt == "parquet":
-        return pl.scan_parquet(path, glob=False)
+        layout = layout or csv_layout(path, fmt)
+        return pl.scan_csv(layout.source, separator=separator or layout.separator, infer_schema=False,
+                           encoding="utf8-lossy", truncate_ragged_lines=truncate_ragged_lines, glob=False,
+                           skip_rows=layout.skip_rows, skip_rows_after_header=layout.skip_after_header,
+                           new_columns=layout.names)
+    if fmt == "parquet":  # nested records (GA4's BigQuery export, PostHog's) as dotted columns, as for JSON
+        return flatten(pl.scan_parquet(path, glob=False))
     if fmt == "ndjson":
-        if _first_byte(path) == b"[":  # a .json file holding one array of records, not JSON lines
-            return pl.read_json(path, infer_schema_length=None).lazy()
-        # scan_ndjson has no glob=False: hand it the bytes when the name looks like a pattern
-        source = Path(path).read_bytes() if any(ch in path for ch in "*?[") else path
-        # the whole file decides the types: an id that turns from number to text on line 10,001 must not fail
-        return pl.scan_ndjson(source, infer_schema_length=None)
+        return scan_json(path)
     if fmt == "ipc":
-        return pl.scan_ipc(path, glob=False)
+        return flatten(pl.scan_ipc(path, glob=False))
     if fmt == "ipc_stream":
-        return pl.read_ipc_stream(path).lazy()
+        return flatten(pl.read_ipc_stream(path).lazy())
     if fmt == "excel":
-        return pl.read_excel(path, engine="calamine").lazy()
+        return read_sheet(path, header_row)
     raise ValueError(f"unknown format {fmt}")
-
-
-def _first_byte(path: str) -> bytes:
-    """The first byte that is not a byte-order mark or white space."""
-    with open(path, "rb") as fh:
-        return fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
 
 
 def csv_separator(path: str, fmt: str) -> str:
     """The field separator of a CSV or TSV file."""
-    return "\t" if fmt == "tsv" else _guess_separator(path)
-
-
-def _guess_separator(path: str) -> str:
-    """Comma unless the header line clearly uses semicolons or tabs (common in European exports)."""
-    import gzip
-
-    try:
-        with open(path, "rb") as raw:
-            compressed = raw.read(2) == b"\x1f\x8b"  # by content: a gzip file may be named plain .csv
-        opener = gzip.open if compressed else open
-        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-            header = fh.readline()
-    except (OSError, EOFError):
-        return ","
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda s: counts[s])
-    return best if counts[best] > 0 else ","
+    return csv_layout(path, fmt).separator
 
 
 def read_raw(path: str) -> RawTable:
     """Detect the format and scan the file; raise :class:`InputError` when that is impossible."""
     fmt = detect_format(path)
+    if fmt == "parquet" and (zones := offset_time_zones(path)):
+        raise InputError(offset_zone_problem(path, zones))
     try:
-        separator = csv_separator(path, fmt) if fmt in ("csv", "tsv") else None
-        frame = scan(path, fmt, separator=separator)
+        layout = csv_layout(path, fmt) if fmt in ("csv", "tsv") else None
+        separator = layout.separator if layout else None
+        header_row = header_index(path) if fmt == "excel" else None
+        frame = scan(path, fmt, layout=layout, header_row=header_row)
         names = frame.collect_schema().names()  # forces the header / footer to be read now
     except InputError:
         raise
+    except NoRecords as exc:
+        raise InputError(no_records_problem(path, exc)) from None
     except Exception as exc:  # polars raises many exception types for malformed files
         raise InputError(_reader_problem(path, fmt, exc)) from None
-    problems = duplicate_columns(path, fmt, names, separator)
+    problems = duplicate_columns(path, fmt, names, separator, layout)
     if fmt == "excel":
-        problems = [*problems, *other_sheets(path)]
-    return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems), separator=separator)
+        problems = [*problems, *title_rows_problem(path, header_row or 0), *other_sheets(path)]
+    return RawTable(path=path, format=fmt, frame=frame, problems=tuple(problems), separator=separator,
+                    date_system=date_system(path) if fmt == "excel" else None, layout=layout)
 
 
 def other_sheets(path: str) -> list[Problem]:
@@ -306,9 +302,10 @@ def other_sheets(path: str) -> list[Problem]:
 def scan_ragged(raw: RawTable, n_fields: int) -> tuple[pl.LazyFrame, Problem]:
     """A CSV that polars refused for a line longer than its header, scanned again without the extra fields,
     and the warning that says so (see :mod:`workbench.io.ragged`)."""
-    separator = raw.separator or csv_separator(raw.path, raw.format)
-    frame = scan(raw.path, raw.format, separator=separator, truncate_ragged_lines=True)
-    return frame, ragged_problem(raw.path, separator, n_fields)
+    layout = raw.layout or csv_layout(raw.path, raw.format)
+    separator = raw.separator or layout.separator
+    frame = scan(raw.path, raw.format, separator=separator, truncate_ragged_lines=True, layout=layout)
+    return frame, ragged_problem(raw.path, separator, n_fields, layout.source)
 
 
 def _reader_problem(path: str, fmt: str, exc: Exception) -> Problem:

@@ -13,17 +13,22 @@ import re
 import polars as pl
 
 from workbench.io.columns import OPTION_FOR_ROLE, role_for_name
+from workbench.io.prelude import CsvLayout
 from workbench.io.problems import Problem, Severity
 from workbench.io.text import printable
 
 _EXCEL_RENAMED = re.compile(r"^(.*)_\d+$")
 
 
-def header_row(path: str, fmt: str, separator: str | None) -> list[str | None]:
+def header_row(path: str, fmt: str, separator: str | None, layout: CsvLayout | None = None) -> list[str | None]:
     """The header's names as written (CSV/TSV, Excel), read as the first data row; [] for other formats."""
     if fmt in ("csv", "tsv"):
-        first = pl.scan_csv(path, has_header=False, n_rows=1, separator=separator or ",", infer_schema=False,
-                            encoding="utf8-lossy", truncate_ragged_lines=True, glob=False).collect()
+        if layout is not None and layout.names is not None:  # built from several rows, made unique
+            return []
+        source = layout.source if layout else path
+        first = pl.scan_csv(source, has_header=False, n_rows=1, separator=separator or ",", infer_schema=False,
+                            encoding="utf8-lossy", truncate_ragged_lines=True, glob=False,
+                            skip_rows=layout.skip_rows if layout else 0).collect()
     elif fmt == "excel":
         first = pl.read_excel(path, engine="calamine", has_header=False, read_options={"n_rows": 1})
     else:
@@ -57,13 +62,14 @@ def _listed(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
-def duplicate_columns(path: str, fmt: str, names: list[str], separator: str | None) -> list[Problem]:
+def duplicate_columns(path: str, fmt: str, names: list[str], separator: str | None,
+                      layout: CsvLayout | None = None) -> list[Problem]:
     """A warning per header name written more than once, naming its positions and what the later ones are
     called once read. ``names`` are the column names polars gave the file."""
     if not _maybe_repeated(fmt, names):
         return []
     try:
-        header = header_row(path, fmt, separator)
+        header = header_row(path, fmt, separator, layout)
     except Exception:  # the file was read once already; a header we cannot read again hides nothing new
         return []
     problems = []

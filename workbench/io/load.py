@@ -6,7 +6,9 @@ Canonical columns (what :mod:`workbench.metrics` relies on):
                  plus the file's other columns unchanged;
 * subscriptions: ``customer_id``, ``start``, ``end`` (null = still a customer), optional ``revenue``
                  (MRR), ``segment``;
-* nps:           ``customer_id``, ``ts``, ``score`` (Int8, 0–10), optional ``comment``, ``segment``.
+* nps:           ``customer_id``, ``ts``, ``score`` (Int8, 0–10), optional ``comment``, ``segment``;
+* cohorts:       ``cohort`` (str label), ``k`` (Int32), ``active`` (Int64), ``size`` (Int64): a ready-made
+                 cohort table (see :mod:`workbench.io.cohorts`); metrics do not read it yet.
 
 Times are naive wall-clock datetimes in the zone chosen with ``tz`` (see :mod:`workbench.io.parse`).
 """
@@ -20,10 +22,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
+from workbench.io.cohorts import detect as cohort_table
+from workbench.io.cohorts import load_cohort_table, not_a_cohort_table
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
+from workbench.io.content import read_sample
+from workbench.io.derive import derive_revenue
 from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_paths, read_raw, scan_ragged
-from workbench.io.parse import as_text, choose_fast_format, parse_number, parse_time
+from workbench.io.lines import with_lines
+from workbench.io.parse import (
+    INTEGRAL_FLOAT,
+    as_text,
+    choose_fast_format,
+    id_text,
+    parse_number,
+    parse_time,
+    settle_day_month,
+)
 from workbench.io.problems import FileReport, Problem, Severity, exit_status
+from workbench.io.quotes import find_stray_quotes, is_quote_error, read_with_python_csv, stray_quote_problem
 from workbench.io.ragged import is_ragged_error
 from workbench.io.text import printable
 
@@ -100,7 +116,10 @@ def load(paths: list[str], options: LoadOptions | None = None,
     for number, path in enumerate(files):
         if progress:
             progress(f"reading {path}", number / max(len(files), 1))
-        report, frame = load_file(path, options)
+        try:
+            report, frame = load_file(path, options)
+        except pl.exceptions.PanicException as exc:  # a BaseException: `except Exception` lets it through
+            report, frame = FileReport(path=path, problems=[_panic_problem(path, exc)]), None
         result.reports.append(report)
         if frame is not None and report.kind:
             frames.setdefault(report.kind, []).append(frame)
@@ -113,6 +132,15 @@ def load(paths: list[str], options: LoadOptions | None = None,
     return result
 
 
+def _panic_problem(path: str, exc: BaseException) -> Problem:
+    """A polars panic on one file, said in one line; the other files are still read."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return Problem(
+        "reader_crashed", Severity.ERROR, path, f"polars crashed while reading this file ({printable(text, 160)})",
+        "check that the file is complete; if it is, save it again in another format (CSV, or Parquet written "
+        "by another tool)")
+
+
 def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame | None]:
     """One file: its report, and its canonical rows (None when unusable)."""
     report = FileReport(path=path)
@@ -121,7 +149,13 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
         report.format = FORMAT_NAMES[raw.format]
         report.problems.extend(raw.problems)
         schema = raw.frame.collect_schema()
-        cmap = map_columns(path, list(schema.names()), options.kind, options.overrides())
+        if shape := cohort_table(list(schema.names()), options.kind, any(options.overrides().values())):
+            return report, load_cohort_table(report, raw.frame, shape)
+        if options.kind == "cohorts":
+            raise ColumnError([not_a_cohort_table(path, list(schema.names()))])
+        sample = read_sample(raw.frame, raw.date_system, raw.layout.labels if raw.layout else None)
+        cmap = map_columns(path, list(schema.names()), options.kind, options.overrides(), sample)
+        cmap.warnings += derive_revenue(path, list(schema.names()), schema, raw.frame, cmap, bool(options.revenue))
     except InputError as exc:
         report.problems.append(exc.problem)
         return report, None
@@ -131,8 +165,10 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
     report.kind = cmap.kind
     report.columns = dict(cmap.roles)
     report.problems.extend(cmap.warnings)
+    if cmap.derived:  # made from other columns: text, like a CSV's
+        schema = pl.Schema({**schema, **dict.fromkeys(cmap.derived, pl.String)})
     try:
-        parsed = _read_rows(raw, schema, cmap, options, report)
+        parsed, frame = _read_rows(raw, schema, cmap, options, report)
     except Exception as exc:  # a malformed body (unclosed quote, bad UTF-8 in a binary column, ...)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         report.problems.append(Problem(
@@ -144,8 +180,16 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, pl.DataFrame
         report.problems.append(Problem("no_rows", Severity.ERROR, path, "the file has a header but no rows",
                                        "export the data again; there is nothing to analyse"))
         return report, None
+    found = len(report.problems)
     keep = _check(parsed, cmap, options, report)
+    if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
+        header = [c for c in schema.names() if c not in cmap.derived]
+        before = raw.layout.lines_before_rows if raw.layout else 1
+        source = raw.layout.source if raw.layout else path
+        report.problems[found:] = with_lines(report.problems[found:], frame, header, before, source)
     clean = parsed.filter(keep)
+    if any(p.code == "float_ids" for p in report.problems):  # 1.0 is the customer 1 (see parse.id_text)
+        clean = clean.with_columns(id_text("customer_id", pl.String))
     if "__score_f" in clean.columns:  # checked above: whole numbers 0-10 only
         clean = clean.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
     clean = clean.drop([c for c in clean.columns if c.startswith("__")])
@@ -166,22 +210,44 @@ FAST_SAMPLE = 2_000
 
 
 def _read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-               report: FileReport) -> pl.DataFrame:
-    """Every row parsed; a CSV with lines longer than its header is read again without their extra fields
-    (and the report says which lines). Raises when the file still cannot be read."""
+               report: FileReport) -> tuple[pl.DataFrame, pl.LazyFrame]:
+    """Every row parsed, and the frame it was parsed from. A CSV with lines longer than its header is read
+    again without their extra fields, one with a quote inside a value is read again as Excel reads it (the
+    report says which lines, either way). Raises when the file still cannot be read."""
     try:
-        return _parse_rows(raw.frame, schema, cmap, options)
+        return _parse_rows(raw.frame, schema, cmap, options, raw.date_system), raw.frame
     except Exception as exc:
-        if raw.format not in ("csv", "tsv") or not is_ragged_error(exc):
+        if raw.format not in ("csv", "tsv"):
             raise
-    frame, problem = scan_ragged(raw, len(schema))
+        header = [c for c in schema.names() if c not in cmap.derived]
+        if is_ragged_error(exc):
+            frame, problem = scan_ragged(raw, len(header))
+        elif is_quote_error(exc):
+            frame, problem = _read_stray_quotes(raw, header, exc)
+        else:
+            raise
     report.problems.append(problem)
-    return _parse_rows(frame, schema, cmap, options)
+    return _parse_rows(frame, schema, cmap, options, raw.date_system), frame
 
 
-def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions) -> pl.DataFrame:
+def _read_stray_quotes(raw: RawTable, names: list[str], exc: Exception) -> tuple[pl.LazyFrame, Problem]:
+    """The file read by Python's csv module when a quote inside a value is what stopped polars."""
+    separator = raw.separator or ","
+    source = raw.layout.source if raw.layout else raw.path
+    first, text, count = find_stray_quotes(source, separator)
+    if first is None:
+        raise exc
+    skip = raw.layout.lines_before_rows if raw.layout else 1
+    return (read_with_python_csv(source, separator, names, skip),
+            stray_quote_problem(raw.path, first, text, count))
+
+
+def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
+                date_system: int | None = None) -> pl.DataFrame:
+    for name, expr in cmap.derived.items():  # in order: one may be made from an earlier one
+        frame = frame.with_columns(expr.alias(name))
     fast = _fast_formats(frame, schema, cmap, options.tz)
-    parsed = _parse(frame, schema, cmap, options, fast).collect(engine="streaming")
+    parsed = _parse(frame, schema, cmap, options, fast, date_system).collect(engine="streaming")
     return _reparse_times(parsed, fast, options.tz)
 
 
@@ -193,10 +259,10 @@ def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: s
     sample = frame.select([pl.col(c).drop_nulls().head(FAST_SAMPLE).implode().alias(r)
                            for r, c in text_cols.items()]).collect()
     chosen = {}
-    for role in text_cols:
+    for role, col in text_cols.items():
         fmt = choose_fast_format(sample[role].explode(), tz)
         if fmt is not None:
-            chosen[role] = fmt
+            chosen[role] = (settle_day_month(frame, col, fmt[0]), fmt[1])
     return chosen
 
 
@@ -214,7 +280,7 @@ def _reparse_times(parsed: pl.DataFrame, fast: dict[str, tuple[str, str]], tz: s
 
 
 def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-           fast: dict[str, tuple[str, str]] | None = None) -> pl.LazyFrame:
+           fast: dict[str, tuple[str, str]] | None = None, date_system: int | None = None) -> pl.LazyFrame:
     """Canonical typed columns plus ``__raw_<role>`` copies, so checks can tell 'missing' from 'unreadable'."""
     roles = cmap.roles
     source_cols = list(schema.names())
@@ -226,7 +292,8 @@ def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: Loa
         if role == "id":
             exprs.append(as_text(col, dtype).alias("customer_id"))
         elif role in ("time", "start", "end"):
-            exprs.append(parse_time(col, dtype, options.tz, (fast or {}).get(role)).alias(TIME_COLUMNS[role]))
+            exprs.append(parse_time(col, dtype, options.tz, (fast or {}).get(role), date_system)
+                         .alias(TIME_COLUMNS[role]))
         elif role == "score":
             exprs.append(parse_number(col, dtype).alias("__score_f"))
         elif role == "revenue":
@@ -264,6 +331,16 @@ def _checks(cmap: ColumnMap, options: LoadOptions, now: datetime) -> list[_Check
         "not_utf8", "id", pl.col("customer_id").str.contains("\ufffd", literal=True), Severity.NOTE,
         "{n} ids hold bytes that are not UTF-8 text (first: {example}); they are kept with those bytes replaced "
         "by \ufffd, so ids that differ only there merge", "save the file as UTF-8 (in Excel: 'CSV UTF-8')"))
+    checks.append(_Check(
+        "float_ids", "id", pl.col("__raw_id").str.contains(INTEGRAL_FLOAT), Severity.NOTE,
+        "{n} ids are whole numbers written with a decimal point (first: {example}); they are read without it, "
+        "so '1.0' and '1' are the same customer", "nothing to do; write ids without '.0' to avoid this note"))
+    for role in ("id", "segment", "comment"):
+        if role in roles:
+            checks.append(_Check(
+                "nul_byte", role, pl.col(f"__raw_{role}").str.contains("\x00", literal=True), Severity.WARNING,
+                "{n} values hold a NUL byte, which text never does (first: {example}); those rows are dropped",
+                "the file is probably damaged there (an interrupted copy or save): export it again"))
     time_roles = [("time", "ts")] if cmap.kind in ("events", "nps") else [("start", "start")]
     for role, name in time_roles:
         checks += [

@@ -8,6 +8,8 @@ months) are then cut in that zone's calendar, which is what an analyst in that z
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 
 # tried in order after normalising "YYYY-MM-DD HH:MM" to "YYYY-MM-DDTHH:MM" and "Z" / " UTC" to "+00:00"
@@ -20,6 +22,13 @@ NAIVE_FORMATS = [
     "%Y/%m/%d",
     "%Y/%m/%d %H:%M:%S",
     "%Y%m%d",
+    "%d %b %Y %H:%M:%S",  # 02 Oct 2023 17:44 (SurveyMonkey, Delighted): the month's name leaves no doubt
+    "%d %b %Y %H:%M",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%d.%m.%Y %H:%M:%S",  # the dotted form is day first wherever it is used
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
 ]
 
 
@@ -59,7 +68,46 @@ FAST_FORMATS: list[tuple[str, str]] = [
     ("%Y-%m-%d %H:%M:%S%.f%z", "aware"),
     ("%Y%m%d", "naive"),
     ("%Y/%m/%d", "naive"),
+    ("%Y/%m/%d %H:%M:%S", "naive"),
+    # with slashes, month first (US, Excel's CSV: 12/1/2009 7:45) or day first: `settle_day_month` decides
+    # from the whole column; these are never in the general expression, so a value that does not fit the
+    # column's order is reported, not read the other way round
+    ("%m/%d/%Y %H:%M", "naive"),
+    ("%m/%d/%Y %H:%M:%S", "naive"),
+    ("%m/%d/%Y %I:%M:%S %p", "naive"),
+    ("%m/%d/%Y %I:%M %p", "naive"),
+    ("%m/%d/%Y", "naive"),
+    ("%m/%d/%y %H:%M", "naive"),
+    ("%m/%d/%y", "naive"),
+    ("%d/%m/%Y %H:%M", "naive"),
+    ("%d/%m/%Y %H:%M:%S", "naive"),
+    ("%d/%m/%Y", "naive"),
+    ("%d/%m/%y", "naive"),
+    ("%d %b %Y %H:%M:%S", "naive"),
+    ("%d %b %Y %H:%M", "naive"),
+    ("%d %b %Y", "naive"),
+    ("%d.%m.%Y %H:%M:%S", "naive"),
+    ("%d.%m.%Y %H:%M", "naive"),
+    ("%d.%m.%Y", "naive"),
 ]
+
+
+def day_first(fmt: str) -> str:
+    """The day-first twin of a month-first format (``%m/%d/%Y`` -> ``%d/%m/%Y``)."""
+    return fmt.replace("%m/%d/", "%d/%m/", 1)
+
+
+def settle_day_month(frame: pl.LazyFrame, col: str, fmt: str) -> str:
+    """For a slash format chosen on a sample, month first unless some value of the whole column has a first
+    number above 12 and none a second one above 12: then the column is day first (31/01/2024)."""
+    if not fmt.startswith("%m/%d/"):
+        return fmt
+    parts = pl.col(col).str.strip_chars().str.extract_groups(r"^(\d{1,2})/(\d{1,2})/")
+    counts = frame.select(
+        (parts.struct.field("1").cast(pl.Int32, strict=False) > 12).sum().alias("first"),
+        (parts.struct.field("2").cast(pl.Int32, strict=False) > 12).sum().alias("second"),
+    ).collect().row(0)
+    return day_first(fmt) if counts[0] and not counts[1] else fmt
 
 
 def fast_time(expr: pl.Expr, fmt: str, how: str, tz: str) -> pl.Expr:
@@ -86,13 +134,33 @@ def choose_fast_format(sample: pl.Series, tz: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_time(col: str, dtype: pl.DataType, tz: str, fast: tuple[str, str] | None = None) -> pl.Expr:
+# Excel counts days from 1899-12-30 (its "1900 system", which counts a 29 February 1900 that never was, so
+# from March 1900 on the days line up with this base) or from 1904-01-01 (the "1904 system" of old Mac
+# workbooks, a setting of the workbook). The largest serial Excel shows is 9999-12-31.
+EXCEL_EPOCHS = {1900: datetime(1899, 12, 30), 1904: datetime(1904, 1, 1)}
+EXCEL_MAX_SERIAL = 2_958_465
+
+
+def excel_serial(number: pl.Expr, date_system: int) -> pl.Expr:
+    """Days since the workbook's base date (the fraction is the time of day) as a naive datetime."""
+    micros = (number.cast(pl.Float64) * 86_400_000_000).round(0).cast(pl.Int64, strict=False)
+    return pl.lit(EXCEL_EPOCHS[date_system], dtype=pl.Datetime("us")) + pl.duration(microseconds=micros)
+
+
+def parse_time(col: str, dtype: pl.DataType, tz: str, fast: tuple[str, str] | None = None,
+               date_system: int | None = None) -> pl.Expr:
     """Wall-clock Datetime('us') in ``tz`` for any date/time representation; null where unreadable.
 
     With ``fast`` (from :func:`choose_fast_format`), a text column is parsed with that one format only;
-    the caller re-parses the values it missed with the general expression.
+    the caller re-parses the values it missed with the general expression. ``date_system`` (1900 or 1904)
+    says the column comes from an Excel sheet: there a number is a date serial (a date typed into a cell
+    without a date format, or a formula's result), never epoch seconds, which would all fall in January 1970.
     """
     c = pl.col(col)
+    if date_system is not None and dtype.is_numeric():
+        serial = excel_serial(c, date_system)
+        return pl.when((c >= 1) & (c < EXCEL_MAX_SERIAL + 1)).then(serial).otherwise(
+            parse_time(col, dtype, tz, fast))
     if fast is not None and dtype == pl.String:
         return fast_time(c.str.strip_chars(), *fast, tz)
     if isinstance(dtype, pl.Datetime):
@@ -135,6 +203,22 @@ def parse_number(col: str, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.String:
         return c.str.strip_chars().str.replace(r"^[$€£¥]\s*", "").cast(pl.Float64, strict=False)
     return pl.lit(None, dtype=pl.Float64)
+
+
+# a whole number written with a decimal part of zeros: "1.0", "42.00" (spreadsheets and pandas write ids so)
+INTEGRAL_FLOAT = r"^([+-]?\d+)\.0+$"
+
+
+def id_text(col: str, dtype: pl.DataType) -> pl.Expr:
+    """Customer ids as text, with whole numbers written as floats read as integers: ``1.0`` is ``1``.
+
+    An analyst expects the customer ``1`` of one export and ``1.0`` of another (a column that went through a
+    float on the way) to be one customer; no id system tells customers apart by a trailing ``.0``.
+    """
+    text = as_text(col, dtype)
+    if dtype == pl.String:
+        return text.str.replace(INTEGRAL_FLOAT, "${1}")
+    return text
 
 
 def as_text(col: str, dtype: pl.DataType) -> pl.Expr:

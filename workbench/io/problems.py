@@ -30,6 +30,8 @@ class Problem:
     column: str | None = None
     row: int | None = None  # 1-based data row (header not counted) of a first example
     rows_affected: int | None = None
+    line: int | None = None  # the file line where that row starts, set only when it is not row + 1 (a quoted
+    # value spanning several lines above it): an editor shows lines, not rows
 
     def location(self) -> str:
         parts = [self.file]
@@ -37,6 +39,8 @@ class Problem:
             parts.append(f"column '{self.column}'")
         if self.row is not None:
             parts.append(f"row {self.row:,}")
+        if self.line is not None:
+            parts.append(f"line {self.line:,} of the file")
         return ", ".join(parts)
 
     def describe(self) -> str:
@@ -44,7 +48,8 @@ class Problem:
         return f"{self.location()}: {self.message}. Fix: {self.fix}"
 
     def to_dict(self) -> dict:
-        return {
+        """For ``validate --format json``; ``line`` only where it is set (it differs from row + 1)."""
+        out = {
             "code": self.code,
             "severity": self.severity.name.lower(),
             "file": self.file,
@@ -54,6 +59,9 @@ class Problem:
             "message": self.message,
             "fix": self.fix,
         }
+        if self.line is not None:
+            out["line"] = self.line
+        return out
 
 
 @dataclass

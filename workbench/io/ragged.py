@@ -22,7 +22,7 @@ def is_ragged_error(exc: Exception) -> bool:
     return _RAGGED_ERROR in str(exc)
 
 
-def find_ragged_lines(path: str, separator: str, n_fields: int) -> tuple[int | None, int]:
+def find_ragged_lines(path: str | bytes, separator: str, n_fields: int) -> tuple[int | None, int]:
     """The first line of the file (1-based, the header is line 1) with more than ``n_fields`` fields,
     and how many lines have that many.
 
@@ -44,13 +44,13 @@ def find_ragged_lines(path: str, separator: str, n_fields: int) -> tuple[int | N
     return found["first"], found["count"]
 
 
-def ragged_problem(path: str, separator: str, n_fields: int) -> Problem:
+def ragged_problem(path: str, separator: str, n_fields: int, source: str | bytes | None = None) -> Problem:
     """The warning for a file read without its extra fields, naming the first such line when it can be found.
 
     ``row`` is the data row (header not counted), as for every other problem: line 3 of the file is row 2.
     """
     try:
-        first, count = find_ragged_lines(path, separator, n_fields)
+        first, count = find_ragged_lines(path if source is None else source, separator, n_fields)
     except Exception:  # the file was read once already; not finding the line only makes the message vaguer
         first, count = None, 0
     shown = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(separator, repr(separator))

@@ -7,16 +7,43 @@ returns is small (one row per cohort and period) and every number of the report 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import polars as pl
 
 from workbench.metrics.observed import Observed, observed_of
 from workbench.metrics.options import AnalysisOptions
-from workbench.metrics.periods import PeriodSpec
+from workbench.metrics.periods import UNITS, PeriodSpec
 from workbench.metrics.reduce import data_as_of, reduce_events, reduce_subscriptions
 
 COHORT_KINDS = ("events", "subscriptions")
+_US = timedelta(microseconds=1)
+# A triangle of n periods has up to n(n+1)/2 cells; past this many periods (2 million cells) the report would
+# not fit in memory or on any screen, so it stops early and names a period that fits.
+MAX_PERIODS = 2_000
+
+
+class TooManyPeriods(ValueError):
+    """The data spans more periods than a report can hold at this granularity; the message names a better one."""
+
+
+def check_span(spec: PeriodSpec, first: int, last: int) -> None:
+    """Raise :class:`TooManyPeriods` when ``first`` .. ``last`` is more than :data:`MAX_PERIODS` periods."""
+    count = last - first + 1
+    if count <= MAX_PERIODS:
+        return
+    start, end = spec.start_of(first), spec.end_of(last) - _US
+    better = None
+    for unit in UNITS[UNITS.index(spec.unit) + 1:]:
+        coarser = PeriodSpec(unit, spec.week_start)
+        n = coarser.index_of(end) - coarser.index_of(start) + 1
+        if n <= MAX_PERIODS:
+            better = f"--period {unit} ({n:,} {coarser.noun}s)"
+            break
+    raise TooManyPeriods(
+        f"the data spans {count:,} {spec.noun}s ({start:%Y-%m-%d} to {end:%Y-%m-%d}): a cohort triangle of up to "
+        f"{count * (count + 1) // 2:,} cells, more than a report can hold (at most {MAX_PERIODS:,} periods); "
+        + (f"use {better}" if better else "set --as-of or filter the data to a shorter span"))
 
 
 def ratio(num: float, den: float, scale: float = 100.0) -> float | None:
@@ -82,4 +109,5 @@ def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) 
     if data_first is None:
         return Aggregates(dataset.kind, spec, as_of, None, None, frame, has_revenue, seen)
     last = max(seen.last_index(spec), data_last)
+    check_span(spec, data_first, last)
     return Aggregates(dataset.kind, spec, as_of, data_first, last, frame, has_revenue, seen)

@@ -51,20 +51,32 @@ def primary_kind(kinds) -> str | None:
 
 
 def analyze(datasets: dict, options: AnalysisOptions | None = None,
-            progress: ProgressCallback | None = None) -> Report:
+            progress: ProgressCallback | None = None, cache: dict | None = None) -> Report:
     """Compute everything the data supports.
 
     ``datasets`` is ``LoadResult.datasets`` (kind → Dataset). Cohorts, flow and CLTV come from events if loaded,
     else subscriptions; NPS from nps data. One ``as_of`` serves all: ``options.as_of`` or the latest timestamp
     over every dataset. Raises ValueError when there is no dataset.
+
+    ``cache``: a dict the caller keeps for the same datasets (the app, between key presses). The reductions
+    depend only on the kind, the period and as_of, so classic/unbounded, the margin or going back to an
+    earlier granularity reuse them instead of scanning the rows again.
     """
     options = options or AnalysisOptions()
+    cache = {} if cache is None else cache
+
+    def once(key: tuple, compute):
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     kinds = tuple(k for k in KIND_ORDER if k in datasets)
     if not kinds:
         raise ValueError("there is no usable data to analyse")
     as_of = options.as_of
     if as_of is None:
-        candidates = [t for t in (resolve_as_of(datasets[k], options) for k in kinds) if t is not None]
+        found = (once(("as_of", k), lambda k=k: resolve_as_of(datasets[k], options)) for k in kinds)
+        candidates = [t for t in found if t is not None]
         as_of = max(candidates) if candidates else None
     if as_of is None:
         raise ValueError("there is no usable data to analyse")
@@ -76,7 +88,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     if cohort_kind:
         if progress:
             progress(f"reducing {cohort_kind}", 0.0)
-        agg = aggregate(datasets[cohort_kind], fixed, as_of)
+        agg = once((cohort_kind, fixed.period, as_of), lambda: aggregate(datasets[cohort_kind], fixed, as_of))
         seen = agg.observed
         if seen is not None and options.as_of is not None and seen.last_instant < options.as_of:
             notes.append(f"the {cohort_kind} data ends on {seen.last_instant:%Y-%m-%d}: the {fixed.period.noun}s "
@@ -99,15 +111,17 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
                 notes.append(value.note)
     survival = None
     if "subscriptions" in datasets:
-        frame = (agg.frame if cohort_kind == "subscriptions"
-                 else reduce_subscriptions(datasets["subscriptions"].lazy(), fixed.period, as_of))
-        seen = agg.observed if cohort_kind == "subscriptions" else observed_of(datasets["subscriptions"], as_of)
+        frame = (agg.frame if cohort_kind == "subscriptions" else once(
+            ("subscriptions", fixed.period, as_of),
+            lambda: reduce_subscriptions(datasets["subscriptions"].lazy(), fixed.period, as_of)))
+        seen = agg.observed if cohort_kind == "subscriptions" else once(
+            ("observed", "subscriptions", as_of), lambda: observed_of(datasets["subscriptions"], as_of))
         if frame.height:  # the still-subscribed are known alive up to the last observed moment, not to as_of
             survival = survival_from(frame, fixed.period, seen.last_instant if seen else as_of)
     if "nps" in datasets:
         if progress:
             progress("NPS", (steps - 1) / steps)
-        nps = nps_summary(datasets["nps"], fixed)
+        nps = once(("nps", fixed.period, as_of), lambda: nps_summary(datasets["nps"], fixed))
     if progress:
         progress("done", 1.0)
     return Report(kind=kinds[0], kinds=kinds, options=fixed, as_of=as_of, cohorts=triangle, flow=flow,

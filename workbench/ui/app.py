@@ -56,6 +56,7 @@ class RetentionApp(App[None]):
         self.load_options = load_options or LoadOptions()
         self.settings = settings or ViewSettings()
         self.load_result: LoadResult | None = None
+        self.cache: dict = {}  # reductions of load_result, reused by toggles that keep the period
         self.main = MainScreen()
         self.started = time.perf_counter()
         self.set_reactive(RetentionApp.ascii_charts, ascii_charts)
@@ -103,13 +104,13 @@ class RetentionApp(App[None]):
             self.call_from_thread(self._load_failed, str(exc))
             return
         if loaded is not None:
-            self.call_from_thread(self._loaded, loaded.result, loaded.analysis, loaded.error)
+            self.call_from_thread(self._loaded, loaded.result, loaded.analysis, loaded.error, loaded.cache)
 
     @work(thread=True, exclusive=True, group="data")
     def recompute(self, result: LoadResult, settings: ViewSettings) -> None:
         worker = get_current_worker()
         try:
-            analysis = compute(result, settings)
+            analysis = compute(result, settings, self.cache)
         except Exception as exc:  # noqa: BLE001
             self.call_from_thread(self.notify, f"Could not compute: {exc}", severity="error", markup=False)
             return
@@ -130,10 +131,11 @@ class RetentionApp(App[None]):
         self.main.show_message(message)
         self.notify(message, severity="error", markup=False, timeout=10)
 
-    def _loaded(self, result: LoadResult, analysis: Analysis | None, error: str | None) -> None:
+    def _loaded(self, result: LoadResult, analysis: Analysis | None, error: str | None, cache: dict) -> None:
         self.loading = False
         self.main.show_loading(False)
         self.load_result = result
+        self.cache = cache
         self.main.show_reports(result.reports)
         if analysis is not None:
             self.main.show_analysis(analysis)

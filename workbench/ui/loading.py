@@ -25,6 +25,7 @@ class Loaded:
     result: LoadResult
     analysis: Analysis | None
     error: str | None
+    cache: dict  # the reductions of ``result`` computed so far (see :func:`workbench.metrics.analyze`)
 
 
 def load_and_compute(paths: list[str] | None, options: LoadOptions, settings: ViewSettings,
@@ -38,10 +39,10 @@ def load_and_compute(paths: list[str] | None, options: LoadOptions, settings: Vi
     if cancelled():
         return None
     progress(COMPUTING, READ_SHARE + 0.05)
-    analysis, error = None, None
+    analysis, error, cache = None, None, {}
     if result.datasets:
         try:
-            analysis = compute(result, settings)
+            analysis = compute(result, settings, cache)
         except Exception as exc:  # noqa: BLE001 - shown to the analyst, never a traceback
             error = f"{type(exc).__name__}: {exc}"
-    return None if cancelled() else Loaded(result, analysis, error)
+    return None if cancelled() else Loaded(result, analysis, error, cache)

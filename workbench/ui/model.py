@@ -71,9 +71,10 @@ class Analysis:
             return None
 
 
-def compute(result: LoadResult, settings: ViewSettings) -> Analysis:
-    """Run the metrics engine on the loaded datasets (call from a worker thread)."""
-    report = analyze(result.datasets, settings.options())
+def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = None) -> Analysis:
+    """Run the metrics engine on the loaded datasets (call from a worker thread). ``cache`` is kept by the
+    caller for the same ``result``: a toggle that does not change the period reuses its reductions."""
+    report = analyze(result.datasets, settings.options(), cache=cache)
     spec = report.options.period
     index = [spec.index_of(row.start) for row in report.flow.rows] if report.flow else []
     return Analysis(report=report, settings=settings, period_index=index)
