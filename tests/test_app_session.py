@@ -69,3 +69,66 @@ async def test_escape_during_a_reload_keeps_the_loaded_data_coherent(files):
         await pilot.press("g", "enter")
         await ready(app, pilot)
         assert app.is_running and app.return_code in (None, 0)
+
+
+# ---------------------------------------------------------------- bug 5: granularity keeps your place
+
+
+def current_label(app) -> str:
+    return app.analysis.flow_rows[app.main.period].period
+
+
+@run_async
+async def test_month_week_month_comes_back_to_the_same_month(files):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("p", "p", "p", "p")
+        month = current_label(app)
+        start = app.analysis.flow_rows[app.main.period].start
+        await pilot.press("T")  # week
+        await ready(app, pilot)
+        week = app.analysis.flow_rows[app.main.period]
+        assert week.start <= start < week.end  # the week holding the month's first day
+        await pilot.press("t")  # month again
+        await ready(app, pilot)
+        assert current_label(app) == month
+
+
+@run_async
+async def test_after_a_granularity_change_the_cell_line_describes_the_cell_under_the_cursor(files):
+    from workbench.ui.model import ViewSettings
+    from workbench.ui.views import cell_info
+
+    # the bundled sample: by day, the oldest cohorts are not shown (MAX_COHORTS), so no shown day cohort
+    # reaches a week forty weeks back, and the cursor cannot follow
+    app = RetentionApp([], settings=ViewSettings(unit="week"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press(*["p"] * 40)
+        await pilot.press("T")  # day
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        cursor = table.cursor_coordinate
+        cell = cell_info(app.analysis, table.triangle_row(cursor.row), cursor.column)
+        assert app.analysis.spec.unit == "day"
+        assert app.main.cell == cell
+        assert f"Cell {cell.cohort} +{cell.k} ({cell.period})" in plain(app.query_one(FormulaPanel))
+
+
+def test_the_empty_state_hint_names_the_key_that_goes_shorter():
+    from workbench.ui.main_screen import MainScreen
+    from workbench.ui.views import no_formula_note
+
+    class One:  # an analysis whose data covers one period
+        class report:  # noqa: N801
+            flow = ()
+            kinds = ("events",)
+
+        class spec:  # noqa: N801
+            noun = "year"
+
+    note = no_formula_note(One)
+    keys = {b.key: b.action for b in MainScreen.BINDINGS}
+    shorter = [key for key, action in keys.items() if action == "prev_unit"]
+    assert shorter and f"Press {shorter[0]} for a shorter period" in note

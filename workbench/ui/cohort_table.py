@@ -83,6 +83,13 @@ class CohortTable(KeyTable):
         """How many of the oldest cohorts are not shown (see MAX_COHORTS)."""
         return self._first
 
+    def row_of_cohort(self, calendar_index: int | None) -> int | None:
+        """The table row of the cohort starting in calendar period ``calendar_index`` (None if not shown)."""
+        try:
+            return self._cohort_index.index(calendar_index) if calendar_index is not None else None
+        except ValueError:
+            return None
+
     def triangle_row(self, row: int | None) -> int | None:
         """The triangle's row index of a table row (None for the average row)."""
         if row is None or not 0 <= row < len(self._cohort_index):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
@@ -75,6 +76,10 @@ class MainScreen(Screen):
         self.analysis: Analysis | None = None
         self.reports: list[FileReport] = []
         self.cell: CellInfo | None = None
+        # the calendar moment the analyst chose (the start of the period they moved to): a granularity change,
+        # a reload or a toggle maps it to the new periods without moving it, so month → week → month comes back
+        self.moment: datetime | None = None
+        self._keep_moment = False
         self.last_step_seconds: float | None = None
         self._timer = None
 
@@ -142,19 +147,34 @@ class MainScreen(Screen):
         self.refresh_bindings()
 
     def show_analysis(self, analysis: Analysis) -> None:
-        old = self.analysis
+        """Show a new analysis at the same calendar moment (the last period stays the last one) and, when it
+        still exists, on the cohort holding the previous cell's cohort start."""
+        old, old_cell = self.analysis, self.cell
         self.analysis = analysis
-        position = len(analysis.flow_rows) - 1
-        if old is not None and old.flow_rows and analysis.flow_rows:
-            anchor = old.flow_rows[min(self.period, len(old.flow_rows) - 1)].start
-            position = next((i for i, r in enumerate(analysis.flow_rows) if r.start <= anchor < r.end), position)
+        rows = analysis.flow_rows
+        position = len(rows) - 1
+        if old is not None and old.flow_rows and rows and self.period < len(old.flow_rows) - 1:
+            moment = self.moment or old.flow_rows[self.period].start
+            if moment < rows[0].start:
+                position = 0
+            else:
+                position = next((i for i, r in enumerate(rows) if r.start <= moment < r.end), position)
+        cohort_index = None
+        if old is not None and old_cell is not None:
+            start = old.spec.start_of(old.spec.index_of_label(old_cell.cohort))
+            cohort_index = analysis.spec.index_of(start)
         self.table.percent = self.app.settings.percent
         self.table.triangle = analysis.report.cohorts
         self._update_legend()
         for panel in (*self.panels, *self.charts):
             panel.analysis = analysis
-        self.period = max(position, 0)
-        self._sync_period(move_cursor=True)
+        self.set_reactive(MainScreen.period, max(position, 0))
+        self._keep_moment = old is not None
+        try:
+            self._sync_period(move_cursor=True, prefer_row=self.table.row_of_cohort(cohort_index))
+        finally:
+            self._keep_moment = False
+        self.refresh_bindings()
         self.update_status()
 
     def export_context(self) -> ExportContext:
@@ -178,18 +198,23 @@ class MainScreen(Screen):
     def watch_period(self) -> None:
         self._sync_period(move_cursor=True)
 
-    def _sync_period(self, move_cursor: bool) -> None:
+    def _sync_period(self, move_cursor: bool, prefer_row: int | None = None) -> None:
         analysis = self.analysis
         if analysis is None:
             return
         table = self.table
         calendar = analysis.period_index[self.period] if analysis.period_index else None
         table.current = calendar
+        if analysis.flow_rows and not self._keep_moment:
+            self.moment = analysis.flow_rows[self.period].start
         if move_cursor and calendar is not None:
-            target = table.position_for(calendar, table.cursor_coordinate.row)
+            row = table.cursor_coordinate.row if prefer_row is None else prefer_row
+            target = table.position_for(calendar, row)
             if target is not None:
                 table.move_cursor(row=target[0], column=target[1], animate=False)
-                self.cell = cell_info(analysis, table.triangle_row(target[0]), target[1])
+        # the cell line always describes the cell under the cursor, even when no shown cohort reaches the period
+        cursor = table.cursor_coordinate
+        self.cell = cell_info(analysis, table.triangle_row(cursor.row), cursor.column)
         for panel in self.panels:
             panel.position = self.period
         self._give_cohort()

@@ -27,7 +27,7 @@ def no_formula_note(analysis: Analysis) -> str:
         return (f"The retention formula needs events or subscriptions (loaded: {kinds}). Load a file with a "
                 "customer id and a date per purchase or visit, or subscription start and end dates.")
     return (f"The retention formula needs at least two {analysis.spec.noun}s of data; this data covers one. "
-            "Press t for a shorter period.")
+            "Press T for a shorter period.")
 
 
 def formula_view(analysis: Analysis, position: int, cell: CellInfo | None) -> FormulaView:
