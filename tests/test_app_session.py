@@ -132,3 +132,35 @@ def test_the_empty_state_hint_names_the_key_that_goes_shorter():
     keys = {b.key: b.action for b in MainScreen.BINDINGS}
     shorter = [key for key, action in keys.items() if action == "prev_unit"]
     assert shorter and f"Press {shorter[0]} for a shorter period" in note
+
+
+# ---------------------------------------------------------------- bug 6: NPS answers alone
+
+
+@run_async
+async def test_nps_alone_shows_the_current_period_and_n_p_step_it(files):
+    from workbench.ui.nps_panel import NpsPanel
+
+    report, _ = expected(["nps.csv"])
+    periods = [s for s in report.nps.by_period]
+    app = RetentionApp(["nps.csv"])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        panel = app.query_one(NpsPanel)
+
+        def shown() -> str:
+            return "\n".join(plain(s) for s in panel.query("Static"))
+
+        last = periods[-1]
+        assert f"Month {last.label}: NPS" in shown() or "No responses in the current month" not in shown()
+        assert f"{last.responses:,} responses" in shown()
+        before = periods[-2]
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.main.period == len(periods) - 2
+        assert f"Month {before.label}" in shown() and f"{before.responses:,} responses" in shown()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.main.period == len(periods) - 1

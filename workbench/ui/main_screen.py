@@ -151,14 +151,10 @@ class MainScreen(Screen):
         still exists, on the cohort holding the previous cell's cohort start."""
         old, old_cell = self.analysis, self.cell
         self.analysis = analysis
-        rows = analysis.flow_rows
-        position = len(rows) - 1
-        if old is not None and old.flow_rows and rows and self.period < len(old.flow_rows) - 1:
-            moment = self.moment or old.flow_rows[self.period].start
-            if moment < rows[0].start:
-                position = 0
-            else:
-                position = next((i for i, r in enumerate(rows) if r.start <= moment < r.end), position)
+        position = analysis.step_count - 1
+        if old is not None and old.step_count and analysis.step_count and self.period < old.step_count - 1:
+            found = analysis.step_at(self.moment or old.step_start(self.period))
+            position = position if found is None else found
         cohort_index = None
         if old is not None and old_cell is not None:
             start = old.spec.start_of(old.spec.index_of_label(old_cell.cohort))
@@ -186,7 +182,7 @@ class MainScreen(Screen):
     # ------------------------------------------------------------ the current period
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        count = len(self.analysis.flow_rows) if self.analysis else 0
+        count = self.analysis.step_count if self.analysis else 0
         if action == "next_period":
             return None if self.period >= count - 1 else True
         if action == "prev_period":
@@ -205,8 +201,8 @@ class MainScreen(Screen):
         table = self.table
         calendar = analysis.period_index[self.period] if analysis.period_index else None
         table.current = calendar
-        if analysis.flow_rows and not self._keep_moment:
-            self.moment = analysis.flow_rows[self.period].start
+        if analysis.step_count and not self._keep_moment:
+            self.moment = analysis.step_start(min(self.period, analysis.step_count - 1))
         if move_cursor and calendar is not None:
             row = table.cursor_coordinate.row if prefer_row is None else prefer_row
             target = table.position_for(calendar, row)
@@ -250,7 +246,7 @@ class MainScreen(Screen):
             self.period = event.position
 
     def action_next_period(self) -> None:
-        if self.analysis and self.period < len(self.analysis.flow_rows) - 1:
+        if self.analysis and self.period < self.analysis.step_count - 1:
             self._time_step()
             self.period += 1
 
@@ -276,13 +272,13 @@ class MainScreen(Screen):
             self._timer.stop()
             self._timer = None
         if playing:
-            if self.analysis and self.period >= len(self.analysis.flow_rows) - 1:
+            if self.analysis and self.period >= self.analysis.step_count - 1:
                 self.period = 0
             self._timer = self.set_interval(PLAY_SECONDS, self._play_step)
         self.update_status()
 
     def _play_step(self) -> None:
-        if self.analysis is None or self.period >= len(self.analysis.flow_rows) - 1:
+        if self.analysis is None or self.period >= self.analysis.step_count - 1:
             self.playing = False
         else:
             self.period += 1

@@ -64,9 +64,9 @@ class NpsPanel(ReportPanel):
 
     def _current_stats(self) -> NpsStats | None:
         analysis = self.analysis
-        if analysis is None or analysis.report.nps is None or not analysis.flow_rows:
+        if analysis is None or analysis.report.nps is None or not analysis.step_count:
             return None
-        label = analysis.flow_rows[min(self.position, len(analysis.flow_rows) - 1)].period
+        label = analysis.step_label(self.position)
         return next((s for s in analysis.report.nps.by_period if s.label == label), None)
 
     def redraw(self) -> None:
