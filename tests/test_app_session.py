@@ -164,3 +164,43 @@ async def test_nps_alone_shows_the_current_period_and_n_p_step_it(files):
         await pilot.press("n")
         await pilot.pause()
         assert app.main.period == len(periods) - 1
+
+
+# ---------------------------------------------------------------- bug 9: exporting over a file asks first
+
+
+@run_async
+async def test_export_over_an_existing_file_asks_first_and_keeps_its_mode(files, tmp_path):
+    import os
+
+    from textual.widgets import Input
+
+    target = tmp_path / "mine.csv"
+    target.write_text("my own work\n")
+    os.chmod(target, 0o640)
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+
+        async def export() -> None:
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            app.screen.query_one(Input).value = str(target)
+            await pilot.press("enter")
+            await pilot.pause()
+
+        await export()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert target.read_text() == "my own work\n"
+        await pilot.press("escape")  # no: nothing written
+        await pilot.pause()
+        assert target.read_text() == "my own work\n" and type(app.screen).__name__ != "ConfirmDialog"
+        await export()
+        await pilot.press("n")
+        await pilot.pause()
+        assert target.read_text() == "my own work\n"
+        await export()
+        await pilot.press("y")
+        await pilot.pause()
+        assert target.read_text().startswith("cohort,")
+        assert target.stat().st_mode & 0o777 == 0o640

@@ -23,6 +23,7 @@ from workbench.metrics import AnalysisOptions, customers_behind_cell, customers_
 from workbench.present.writers import default_filename, write_table
 from workbench.ui.cohort_table import CohortTable
 from workbench.ui.commands import ActionCommands
+from workbench.ui.confirm_dialog import ConfirmDialog
 from workbench.ui.customers_screen import CustomersScreen
 from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.flow_view import FlowView
@@ -218,17 +219,30 @@ class RetentionApp(App[None]):
             self.notify("Nothing to export in this view yet.", severity="warning")
             return
 
-        def write(path: str | None) -> None:
-            if not path:
-                return
+        def write(path: str) -> None:
             try:
                 written = write_table(table, path)
             except OSError as exc:
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
                 return
-            self.notify(f"Wrote {len(table.rows):,} rows to {written}", title="Exported", markup=False)
+            rows = f"{len(table.rows):,} row{'' if len(table.rows) == 1 else 's'}"
+            self.notify(f"Wrote {rows} to {written}", title="Exported", markup=False)
 
-        self.push_screen(ExportDialog(str(Path.cwd() / default_filename(table, "csv"))), write)
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            target = Path(path).expanduser()
+            if not target.exists():
+                write(path)
+                return
+            if target.is_dir():
+                self.notify(f"{path} is a folder; name a file.", severity="error", markup=False)
+                return
+            question = f"Replace {target}?"
+            detail = "It exists; its contents are replaced (its permissions are kept)."
+            self.push_screen(ConfirmDialog(question, detail), lambda yes: write(path) if yes else None)
+
+        self.push_screen(ExportDialog(str(Path.cwd() / default_filename(table, "csv"))), chosen)
 
     def action_reload(self) -> None:
         self.main.playing = False
