@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workbench.charts.base import ChartSpec, Series, line
 from workbench.metrics import NpsStats, NpsSummary
-from workbench.present.table import EMPTY, INCOMPLETE
+from workbench.present.table import EMPTY, INCOMPLETE, counted
 
 GROUPS = (("detractors 0-6", range(0, 7), "bad"), ("passives 7-8", range(7, 9), "neutral"),
           ("promoters 9-10", range(9, 11), "good"))
@@ -40,5 +40,5 @@ def nps_distribution_spec(stats: NpsStats | None) -> ChartSpec:
                           role=role, kind="bar") for name, scores, role in GROUPS)
     label = "all responses" if stats.label == "all" else stats.label
     nps = EMPTY if stats.nps is None else f"{stats.nps:.1f}"
-    return ChartSpec("nps_distribution", f"Scores 0-10, {label}: {stats.responses:,} answers, NPS {nps}",
+    return ChartSpec("nps_distribution", f"Scores 0-10, {label}: {counted(stats.responses, 'answer')}, NPS {nps}",
                      series, xticks=tuple(float(k) for k in range(11)), xlabels=tuple(str(k) for k in range(11)))

@@ -20,6 +20,7 @@ from workbench.io import LoadOptions
 from workbench.io.load import LoadResult
 from workbench.io.problems import Severity
 from workbench.metrics import AnalysisOptions, customers_behind_cell, customers_in_flow
+from workbench.present.table import counted
 from workbench.present.writers import default_filename, write_table
 from workbench.ui.cohort_table import CohortTable
 from workbench.ui.commands import ActionCommands
@@ -225,8 +226,7 @@ class RetentionApp(App[None]):
             except OSError as exc:
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
                 return
-            rows = f"{len(table.rows):,} row{'' if len(table.rows) == 1 else 's'}"
-            self.notify(f"Wrote {rows} to {written}", title="Exported", markup=False)
+            self.notify(f"Wrote {counted(len(table.rows), 'row')} to {written}", title="Exported", markup=False)
 
         def chosen(path: str | None) -> None:
             if not path:
