@@ -259,3 +259,50 @@ async def test_dialogs_show_their_own_keys_in_the_footer(files):
         await pilot.pause()
         keys = {k.key for k in app.screen.query_one(Footer).query("FooterKey")}
         assert "escape" in keys and "n" not in keys
+
+
+# ---------------------------------------------------------------- 80×24: the current row of Churn and CLTV
+
+
+def _marked_line_visible(panel, static_id: str) -> bool:
+    static = panel.query_one(static_id)
+    lines = plain(static).splitlines()
+    line = next(i for i, text in enumerate(lines) if text.startswith("▶"))
+    top = static.virtual_region.y + line
+    return panel.scroll_y <= top < panel.scroll_y + panel.scrollable_content_region.height
+
+
+@run_async
+async def test_churn_and_cltv_current_rows_follow_n_p_and_stay_on_screen(files):
+    from workbench.ui.churn_panel import ChurnPanel
+    from workbench.ui.cltv_panel import CltvPanel
+
+    app = RetentionApp([])  # the bundled sample: 23 months, far more rows than fit at 80×24
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        for tab, panel_type, static_id in (("3", ChurnPanel, "#churn-history"), ("5", CltvPanel, "#cltv-history")):
+            await pilot.press(tab)
+            await pilot.pause()
+            panel = app.query_one(panel_type)
+            await pilot.pause()
+            assert _marked_line_visible(panel, static_id)
+            await pilot.press("p", "p", "p")
+            await pilot.pause()
+            await pilot.pause()
+            label = app.analysis.flow_rows[app.main.period].period
+            marked = next(t for t in plain(panel.query_one(static_id)).splitlines() if t.startswith("▶"))
+            assert label in marked
+            assert _marked_line_visible(panel, static_id)
+
+
+@run_async
+async def test_cltv_formula_is_written_once(files):
+    from workbench.ui.cltv_panel import CltvPanel
+
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        text = plain(app.query_one(CltvPanel).query_one("#cltv-formula"))
+        assert text.count("CLTV =") == 1

@@ -67,6 +67,7 @@ class ChurnPanel(ReportPanel):
                          f"{r.churned:>7,} ")
             lines.append(bar(r.churn_rate, largest, width) + "\n", style="bold" if index == self.position else "")
         history.update(lines)
+        self.keep_in_view(history, 1 + min(self.position, len(rows) - 1))
 
     def on_resize(self) -> None:
         self.redraw()
