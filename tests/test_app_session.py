@@ -306,3 +306,26 @@ async def test_cltv_formula_is_written_once(files):
         await pilot.pause()
         text = plain(app.query_one(CltvPanel).query_one("#cltv-formula"))
         assert text.count("CLTV =") == 1
+
+
+# ---------------------------------------------------------------- 80×24: the Data tab tells files apart
+
+
+@run_async
+async def test_data_tab_shows_the_part_of_each_path_that_tells_them_apart(tmp_path, monkeypatch):
+    from app_support import write_sample
+
+    deep = tmp_path / "a-rather-long-folder-name" / "exports-from-the-warehouse" / "2026-11-29"
+    deep.mkdir(parents=True)
+    names = write_sample(deep)
+    app = RetentionApp([str(deep / name) for name in names])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("6")
+        await pilot.pause()
+        table = app.query_one("#data-files")
+        shown = [table.get_row_at(r)[0].plain for r in range(table.row_count)]
+        assert shown == names  # distinct, and whole
+        width = table.columns[table.ordered_columns[0].key].get_render_width(table)
+        assert width <= 40  # the other columns are on screen too
+        assert "2026-11-29" in plain(app.query_one("#data-folder"))
