@@ -46,5 +46,5 @@ def flow_spec(flow: Flow | None, *, marker_index: int | None = None, max_periods
                        role="extra", yside="right"))
     labels = tuple(r.period + ("" if r.complete else INCOMPLETE) for r in rows)
     marker = float(marker_index) if marker_index is not None and marker_index in shown else None
-    return ChartSpec("flow", f"CS, CN, CE, churned (bars) and CRR %, kept % (lines, right) per {flow.period.noun}",
+    return ChartSpec("flow", f"CS CN CE churned (bars) · CRR % kept % (lines, right) per {flow.period.noun}",
                      tuple(series), xticks=tuple(xs), xlabels=labels, ylim_right=(0, 100), marker_x=marker)
