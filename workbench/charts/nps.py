@@ -26,7 +26,7 @@ def nps_trend_spec(summary: NpsSummary | None, *, marker_index: int | None = Non
                role="bad", kind="points")
     series = [s for s in (upper, lower, nps, few) if s.x]
     marker = float(marker_index) if marker_index is not None and 0 <= marker_index < len(stats) else None
-    return ChartSpec("nps", f"NPS per {summary.period.noun} ± margin (band: 95% margin of error)", tuple(series),
+    return ChartSpec("nps", f"NPS per {summary.period.noun} and margin (band: 95% margin of error)", tuple(series),
                      xticks=tuple(float(x) for x in xs),
                      xlabels=tuple(s.label + ("" if s.complete else INCOMPLETE) for s in stats), ylim=(-100, 100), yticks=(-100, -50, 0, 50, 100),
                      marker_x=marker)
