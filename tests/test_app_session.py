@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from app_support import expected, ready, run_async
 from rich.text import Text
 
@@ -329,3 +330,96 @@ async def test_data_tab_shows_the_part_of_each_path_that_tells_them_apart(tmp_pa
         width = table.columns[table.ordered_columns[0].key].get_render_width(table)
         assert width <= 40  # the other columns are on screen too
         assert "2026-11-29" in plain(app.query_one("#data-folder"))
+
+
+# ---------------------------------------------------------------- moves: go to, granularity, week start, copy
+
+
+@run_async
+async def test_colon_goes_to_a_typed_period_or_date(files):
+    from textual.widgets import Input
+
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        for key, typed, label in (("colon", "2024-05", "2024-05"), ("slash", "2024-03-17", "2024-03")):
+            await pilot.press(key)
+            await pilot.pause()
+            app.screen.query_one(Input).value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert current_label(app) == label
+            cell = app.main.cell
+            assert cell is not None and cell.period == label  # the cursor followed
+        before = app.main.period
+        await pilot.press("colon")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "2031-01"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.period == before and app.is_running
+
+
+@pytest.mark.parametrize(("key", "unit"), [("D", "day"), ("W", "week"), ("Q", "quarter"), ("Y", "year")])
+@run_async
+async def test_granularity_keys_choose_it_directly(files, key, unit):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press(key)
+        await ready(app, pilot)
+        assert app.analysis.spec.unit == unit
+        await pilot.press("M")
+        await ready(app, pilot)
+        assert app.analysis.spec.unit == "month"
+
+
+@run_async
+async def test_w_switches_the_week_start(files):
+    from workbench.ui.model import ViewSettings
+
+    report, _ = expected(files, unit="week")
+    app = RetentionApp(files, settings=ViewSettings(unit="week"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("w")
+        await ready(app, pilot)
+        assert app.analysis.spec.week_start == "sunday"
+        assert all(r.start.weekday() == 6 for r in app.analysis.flow_rows)
+        await pilot.press("w")
+        await ready(app, pilot)
+        assert app.analysis.report.flow == report.flow
+
+
+@run_async
+async def test_y_copies_the_cell_under_the_cursor(files):
+    from workbench.ui.views import cell_text
+
+    app = RetentionApp(files)
+    copied = []
+    app.copy_to_clipboard = copied.append
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("g", "y")
+        await pilot.pause()
+        assert copied == [cell_text(app.main.cell)]
+        assert copied[0].startswith(f"Cohort {app.main.cell.cohort} +")
+        await pilot.press("2", "y")
+        await pilot.pause()
+        assert "CRR = ((CE − CN) / CS) × 100" in copied[-1]
+
+
+@pytest.mark.parametrize("words", ["go to period", "by week", "weeks start", "copy"])
+@run_async
+async def test_the_palette_offers_the_new_moves(files, words):
+    from workbench.ui.commands import ActionCommands
+
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        provider = ActionCommands(app.screen)
+        names = [name.lower() for name, _, _ in provider._commands()]
+        assert any(words in name for name in names)
+        help_rows = [text.lower() for _, text, _ in __import__("workbench.ui.help_screen", fromlist=["x"])
+                     .binding_rows(app.screen)]
+        assert any(words in text for text in help_rows)

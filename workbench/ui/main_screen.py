@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static, TabbedContent, TabPane
 
 from workbench.io.problems import FileReport
+from workbench.metrics import UNITS
 from workbench.present.table import Table
 from workbench.ui.charts import ChartBox
 from workbench.ui.cohort_table import CohortTable
@@ -31,9 +32,10 @@ from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo, FormulaPanel
 from workbench.ui.model import Analysis
 from workbench.ui.panel_base import ReportPanel
+from workbench.ui.prompt_dialog import PromptDialog
 from workbench.ui.ramp import STEPS, build_ramp
 from workbench.ui.tabs import TABS, ExportContext, tab
-from workbench.ui.views import cell_info, formula_view, status_line
+from workbench.ui.views import cell_info, cell_text, formula_view, status_line, step_for
 
 PLAY_SECONDS = 0.8
 
@@ -51,6 +53,16 @@ class MainScreen(Screen):
         Binding("t", "next_unit", "Granularity", id="view.unit_next",
                 tooltip="day → week → month → quarter → year"),
         Binding("T", "prev_unit", "Granularity back", show=False, id="view.unit_prev"),
+        *[Binding(unit[0].upper(), f"set_unit('{unit}')", f"By {unit}", show=False, id=f"view.unit_{unit}")
+          for unit in UNITS],
+        Binding("w", "toggle_week_start", "Weeks start Monday/Sunday", show=False, id="view.week_start",
+                tooltip="Weeks from Monday or from Sunday (by week)"),
+        Binding("colon", "goto", "Go to period", show=False, id="period.goto",
+                tooltip="Type a period or a date (2025-03, 2025-Q1, 2025-03-14) to jump to it"),
+        Binding("slash", "goto", "Go to period", show=False, id="period.goto_slash"),
+        Binding("y", "copy", "Copy", show=False, id="app.copy",
+                tooltip="Copy the cell under the cursor (or the current period's formula) to the clipboard; "
+                        "works over SSH in terminals that allow OSC 52"),
         Binding("v", "toggle_curves", "Curves/formula", show=False, id="view.curves",
                 tooltip="Under the triangle: the retention curves or the formula (wide terminals show both)"),
         Binding("a", "app.toggle_ascii", "ASCII/Unicode charts", show=False, id="view.ascii",
@@ -302,6 +314,50 @@ class MainScreen(Screen):
 
     def action_prev_unit(self) -> None:
         self._change(unit=self.app.settings.with_unit_step(-1).unit)
+
+    def action_set_unit(self, unit: str) -> None:
+        """Choose the granularity directly (D W M Q Y), not only by cycling with t/T."""
+        if unit != self.app.settings.unit:
+            self._change(unit=unit)
+
+    def action_toggle_week_start(self) -> None:
+        start = "sunday" if self.app.settings.week_start == "monday" else "monday"
+        self._change(week_start=start)
+        if self.app.settings.unit != "week":
+            self.notify(f"Weeks now start on {start.capitalize()} (seen by week: W).", markup=False)
+
+    def action_goto(self) -> None:
+        analysis = self.analysis
+        if analysis is None or not analysis.step_count:
+            self.notify("Nothing to go to yet.", markup=False)
+            return
+        first, last = analysis.step_label(0), analysis.step_label(analysis.step_count - 1)
+
+        def go(text: str | None) -> None:
+            if not text or self.analysis is None:
+                return
+            position = step_for(self.analysis, text)
+            if position is None:
+                self.notify(f"No {self.analysis.spec.noun} {text} to go to: the periods run from {first} to {last}.",
+                            severity="warning", markup=False)
+            else:
+                self.period = position
+
+        self.app.push_screen(PromptDialog(f"Go to a {analysis.spec.noun} ({first} … {last}):",
+                                          "a label or any date in it · enter: go · escape: cancel"), go)
+
+    def action_copy(self) -> None:
+        """Copy what is under the cursor: the cohort cell on the Cohorts tab, else the current formula."""
+        if self.analysis is None:
+            return
+        if self.tabs.active == TABS[0].id and self.cell is not None:
+            text = cell_text(self.cell)
+        else:
+            content = self.formula.content
+            shown = content.plain if isinstance(content, Text) else str(content)
+            text = " ".join(line.strip() for line in shown.splitlines() if line.strip())
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied: {text[:70]}{'…' if len(text) > 70 else ''}", markup=False)
 
     def action_toggle_curves(self) -> None:
         """Swap the formula panel under the triangle for the retention curves, and back. On terminals of 150
