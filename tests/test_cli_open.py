@@ -33,7 +33,8 @@ def test_open_passes_the_analysis_options_to_the_app(monkeypatch, tmp_path):
     assert seen["ran"] and seen["paths"] == [str(data)]
     assert seen["load_options"].tz == "Asia/Tokyo"
     assert seen["settings"] == ViewSettings(unit="week", week_start="sunday", retention="unbounded",
-                                            as_of=datetime(2024, 2, 1, 9, 0), margin=0.3)
+                                            as_of=datetime(2024, 2, 1, 9, 0), margin=0.3,
+                                            period_given=True)
     assert seen["settings"].options().period.week_start == "sunday"
 
 

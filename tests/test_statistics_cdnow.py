@@ -16,10 +16,10 @@ from collections import defaultdict
 import numpy as np
 import pytest
 from scipy.optimize import minimize
-from workbench.metrics.finish import aggregate
 
 from workbench.io import LoadOptions, load
 from workbench.metrics import AnalysisOptions
+from workbench.metrics.aggregates import aggregate
 from workbench.metrics.statistics import event_groups, fit_sbg, kaplan_meier, logrank
 from workbench.metrics.statistics.sbg import _Data
 

@@ -94,7 +94,10 @@ def test_fit_is_the_maximum(groups):
     data = _Data(groups)
     brute = minimize(lambda x: data.negative_ll(x)[0], np.zeros(2), method="Nelder-Mead",
                      options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
-    assert fit.log_likelihood >= -brute.fun - 1e-6
+    # When the data show no heterogeneity the maximum is at infinity (a plain geometric): the fit stops at its
+    # bound on α and β, a hair below the limit, by about a millionth per customer at most.
+    slack = 1e-6 * (fit.customers if fit.at_bound else 1)
+    assert fit.log_likelihood >= -brute.fun - slack
     assert fit.log_likelihood == pytest.approx(-data.negative_ll(np.log([fit.alpha, fit.beta]))[0])
 
 

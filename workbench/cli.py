@@ -19,13 +19,14 @@ from workbench.io import LoadOptions, load
 from workbench.io.problems import rows_dropped
 from workbench.resources import sample_paths
 
-SUBCOMMANDS = ("validate", "report", "sample", "open")
+SUBCOMMANDS = ("validate", "report", "sample", "sql", "open")
 
 
 # Imported only when used, so `workbench validate` does not pay for numpy, rich tables or textual.
 LAZY_COMMANDS = {
     "report": ("workbench.commands.report", "report"),
     "sample": ("workbench.commands.sample", "sample"),
+    "sql": ("workbench.commands.sql", "sql"),
 }
 
 
@@ -63,6 +64,7 @@ def cli() -> None:
     workbench validate [PATH...] check files and list every problem (no PATH: the sample)
     workbench report [PATH...]   print the numbers as a table, CSV, Markdown or JSON
     workbench sample DIR         write a realistic, seeded sample data set
+    workbench sql --dialect D --kind K   print the reduction as SQL for a warehouse
 
     Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
     """

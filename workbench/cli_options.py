@@ -55,8 +55,8 @@ def analysis_options(command: Callable) -> Callable:
     an offset is converted to the zone the data is read in.
     """
 
-    @click.option("--period", type=click.Choice(UNITS), default="month", show_default=True,
-                  help="Calendar period of cohorts and of the formula.")
+    @click.option("--period", type=click.Choice(UNITS), default=None, show_default="month",
+                  help="Calendar period of cohorts and of the formula (a cohort table: the period of its labels).")
     @click.option("--week-start", type=click.Choice(WEEK_STARTS), default="monday", show_default=True,
                   help="First day of a week (with --period week).")
     @click.option("--as-of", callback=_parse_as_of, metavar="DATE",
@@ -73,8 +73,8 @@ def analysis_options(command: Callable) -> Callable:
             when = as_of
             if when is not None and when.tzinfo is not None:
                 when = when.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-            return AnalysisOptions(period=PeriodSpec(period, week_start), as_of=when, retention=retention,
-                                   margin=margin)
+            return AnalysisOptions(period=PeriodSpec(period or "month", week_start), as_of=when,
+                                   retention=retention, margin=margin, period_given=period is not None)
 
         kwargs["analysis"] = analysis
         return command(*args, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbench.charts.base import ChartSpec, Series, split_complete
 from workbench.metrics import Flow
+from workbench.metrics.cohort_tables import CHURN_UNKNOWN
 from workbench.present.table import INCOMPLETE
 
 
@@ -20,6 +21,8 @@ def churn_spec(flow: Flow | None, *, marker_index: int | None = None) -> ChartSp
     if flow is None or not flow.rows:
         return ChartSpec("churn", "Churn rate", (),
                          empty="Churn needs events or subscriptions covering at least two periods.")
+    if all(r.churn_rate is None for r in flow.rows) and flow.kind == "cohorts":
+        return ChartSpec("churn", "Churn rate", (), empty=CHURN_UNKNOWN)
     xs = range(len(flow.rows))
     series = split_complete("churn %", xs, [r.churn_rate for r in flow.rows], [r.complete for r in flow.rows],
                             role="bad")

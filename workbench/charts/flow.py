@@ -37,14 +37,21 @@ def flow_spec(flow: Flow | None, *, marker_index: int | None = None, max_periods
     rows = [flow.rows[i] for i in shown]
     xs = [float(i) for i in shown]
     share = 0.8 / len(BARS)
-    series: list[Series] = [Series(name, tuple(xs), tuple(float(getattr(r, name)) for r in rows), role=role,
-                                   kind="bar", width=share, offset=(j - (len(BARS) - 1) / 2) * share)
-                            for j, (name, role) in enumerate(BARS)]
+    series: list[Series] = []
+    for j, (name, role) in enumerate(BARS):
+        known = [(x, getattr(r, name)) for x, r in zip(xs, rows, strict=True) if getattr(r, name) is not None]
+        if known:  # a cohort table cannot tell who churned: no bar rather than a bar of zero
+            series.append(Series(name, tuple(x for x, _ in known), tuple(float(v) for _, v in known), role=role,
+                                 kind="bar", width=share, offset=(j - (len(BARS) - 1) / 2) * share))
     series.append(line("CRR %", [(x, r.crr) for x, r in zip(xs, rows, strict=True)], role="average",
                        yside="right"))
-    series.append(line("kept %", [(x, r.starting_retention) for x, r in zip(xs, rows, strict=True)],
-                       role="extra", yside="right"))
+    kept = line("kept %", [(x, r.starting_retention) for x, r in zip(xs, rows, strict=True)], role="extra",
+                yside="right")
+    if kept.x:
+        series.append(kept)
     labels = tuple(r.period + ("" if r.complete else INCOMPLETE) for r in rows)
     marker = float(marker_index) if marker_index is not None and marker_index in shown else None
-    return ChartSpec("flow", f"CS CN CE churned (bars) · CRR % kept % (lines, right) per {flow.period.noun}",
+    bars = " ".join(s.label for s in series if s.kind == "bar")
+    lines = " ".join(s.label for s in series if s.kind != "bar")
+    return ChartSpec("flow", f"{bars} (bars) · {lines} (lines, right) per {flow.period.noun}",
                      tuple(series), xticks=tuple(xs), xlabels=labels, ylim_right=(0, 100), marker_x=marker)

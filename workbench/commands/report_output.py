@@ -29,7 +29,9 @@ def header_lines(report: Report) -> list[str]:
     spec = report.options.period
     unit = spec.unit + (f" (weeks start on {spec.week_start.capitalize()})" if spec.unit == "week" else "")
     title = f"Retention report: {', '.join(report.kinds)}"
-    if report.cohorts:
+    if report.cohorts and report.cohorts.kind == "cohorts":
+        title += " (a ready-made cohort table)"
+    elif report.cohorts:
         title += f" (cohorts from {report.cohorts.kind})"
     return [title, f"period: {unit}; as of {report.as_of:%Y-%m-%d %H:%M}", *report.notes]
 

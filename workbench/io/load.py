@@ -8,7 +8,7 @@ Canonical columns (what :mod:`workbench.metrics` relies on):
                  (MRR), ``segment``;
 * nps:           ``customer_id``, ``ts``, ``score`` (Int8, 0–10), optional ``comment``, ``segment``;
 * cohorts:       ``cohort`` (str label), ``k`` (Int32), ``active`` (Int64), ``size`` (Int64): a ready-made
-                 cohort table (see :mod:`workbench.io.cohorts`); metrics do not read it yet.
+                 cohort table (see :mod:`workbench.io.cohorts`; metrics: :mod:`workbench.metrics.cohort_tables`).
 
 Times are naive wall-clock datetimes in the zone chosen with ``tz`` (see :mod:`workbench.io.parse`).
 """

@@ -7,7 +7,9 @@ Never imports Textual, never reads files (``workbench.io`` does) and never print
    step that touches rows, meant to be run by other engines too;
 2. *finishing*, one module per metric, from those aggregates only: :mod:`~workbench.metrics.cohorts` (the
    triangle), :mod:`~workbench.metrics.flow` (the retention formula, churn, revenue retention),
-   :mod:`~workbench.metrics.nps`, :mod:`~workbench.metrics.cltv`, :mod:`~workbench.metrics.survival`.
+   :mod:`~workbench.metrics.nps`, :mod:`~workbench.metrics.cltv`, :mod:`~workbench.metrics.survival`; a
+   ready-made cohort table (kind ``cohorts``) is already reduced: :mod:`~workbench.metrics.cohort_tables`
+   finishes it into the same triangle and formula.
 
 Typical use (app or CLI)::
 

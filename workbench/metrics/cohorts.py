@@ -15,7 +15,8 @@ class CohortRow:
     """One cohort: ``active[k]`` customers in period cohort+k, ``retention[k] = active[k] / size × 100``.
 
     ``complete[k]`` says whether ``active[k]`` is final: events — period cohort+k has ended by as_of;
-    subscriptions — it has begun by as_of. The lists run from k = 0 to the last period before as_of.
+    subscriptions — it has begun by as_of; a ready-made cohort table — see
+    :mod:`workbench.metrics.cohort_tables`. The lists run from k = 0 to the last period before as_of.
     """
 
     cohort: str
@@ -88,6 +89,12 @@ def triangle_from(agg: Aggregates, retention: str = "classic") -> CohortTriangle
                 gone += ends.get(p - 1, 0)
                 counts.append(size - gone)
             rows.append(_row(spec, c, size, counts, done))
+    mode = retention if agg.kind == "events" else "classic"
+    return CohortTriangle(agg.kind, spec, mode, tuple(rows), *averages(rows))
+
+
+def averages(rows: list[CohortRow]) -> tuple[tuple[float | None, ...], tuple[int, ...]]:
+    """The size-weighted average retention by k over complete cells, and how many cohorts went into each."""
     width = max((len(r.active) for r in rows), default=0)
     average, used = [], []
     for k in range(width):
@@ -95,8 +102,7 @@ def triangle_from(agg: Aggregates, retention: str = "classic") -> CohortTriangle
         total = sum(s for _, s in cells)
         average.append(ratio(sum(a for a, _ in cells), total))
         used.append(len(cells))
-    mode = retention if agg.kind == "events" else "classic"
-    return CohortTriangle(agg.kind, spec, mode, tuple(rows), tuple(average), tuple(used))
+    return tuple(average), tuple(used)
 
 
 def _row(spec: PeriodSpec, c: int, size: int, counts: list[int], done: dict[int, bool]) -> CohortRow:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from workbench.metrics.aggregates import resolve_as_of
+from workbench.metrics.cohort_tables import NO_IDS
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.reduce import event_customer_periods, subscription_customers
 
@@ -18,6 +19,8 @@ def _ids(frame: pl.LazyFrame) -> list[str]:
 def customers_behind_cell(dataset, options: AnalysisOptions, cohort_label: str, k: int) -> list[str]:
     """Sorted ids counted in ``active[k]`` of the cohort labelled ``cohort_label`` (same rules as the triangle:
     ``options.retention`` applies to events). ValueError for a label that is not a period label."""
+    if dataset.kind == "cohorts":
+        raise ValueError(NO_IDS)
     spec = options.period
     c = spec.index_of_label(cohort_label)
     as_of = resolve_as_of(dataset, options)
@@ -38,9 +41,12 @@ def customers_behind_cell(dataset, options: AnalysisOptions, cohort_label: str, 
 
 def customers_in_flow(dataset, options: AnalysisOptions, period_label: str, term: str) -> list[str]:
     """Sorted ids counted in one term of the formula (one of :data:`FLOW_TERMS`) for the period labelled
-    ``period_label``; ``resurrected`` is for events only, ``new_lost`` for subscriptions only."""
+    ``period_label``; ``resurrected`` is for events only, ``new_lost`` for subscriptions only. A cohort table
+    has no ids: ValueError saying so (:data:`~workbench.metrics.cohort_tables.NO_IDS`), as for a cell."""
     if term not in FLOW_TERMS:
         raise ValueError(f"unknown term {term!r}; use one of {', '.join(FLOW_TERMS)}")
+    if dataset.kind == "cohorts":
+        raise ValueError(NO_IDS)
     spec = options.period
     p = spec.index_of_label(period_label)
     as_of = resolve_as_of(dataset, options)

@@ -19,6 +19,10 @@ class FlowRow:
     at the end; ``churned = CS − retained``. ``crr = (CE − CN) / CS × 100``, ``churn_rate = churned / CS × 100``,
     ``starting_retention = retained / CS × 100`` (all None when CS = 0).
 
+    A ready-made cohort table (kind ``cohorts``, :mod:`workbench.metrics.cohort_tables`) gives CS, CN, CE and
+    crr only: ``retained``, ``churned``, ``churn_rate`` and ``starting_retention`` are None (unknown, not
+    zero), and ``explanation`` says why.
+
     Subscriptions only: ``new_lost = CN − (CE − retained)`` (started and ended within p). Events only:
     ``resurrected`` (active in p, not in p−1, but before), ``quick_ratio = (CN + resurrected) / churned``
     (None when churned = 0). ``explanation`` says in plain English why crr differs from
@@ -34,8 +38,8 @@ class FlowRow:
     CS: int
     CN: int
     CE: int
-    retained: int
-    churned: int
+    retained: int | None
+    churned: int | None
     crr: float | None
     churn_rate: float | None
     starting_retention: float | None

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from workbench.metrics.aggregates import COHORT_KINDS, aggregate, resolve_as_of
 from workbench.metrics.cltv import Cltv, cltv_from
+from workbench.metrics.cohort_tables import from_cohort_table
 from workbench.metrics.cohorts import CohortTriangle, triangle_from
 from workbench.metrics.flow import Flow, flow_from
 from workbench.metrics.nps import NpsSummary, nps_summary
@@ -28,7 +29,8 @@ class Report:
     """Everything the data supports.
 
     ``kind`` is the primary kind (events if loaded, else subscriptions, else nps); ``kinds`` all loaded kinds.
-    ``cohorts``, ``flow`` and ``cltv`` come from the primary cohort kind (events, else subscriptions);
+    ``cohorts``, ``flow`` and ``cltv`` come from the primary cohort kind (events, else subscriptions, else a
+    ready-made cohort table: then ``kind`` is ``cohorts`` and the flow's unknown terms are None);
     ``nps`` from NPS data; ``survival`` (Kaplan-Meier) from subscriptions. A part the data does not support is None. ``notes`` are plain sentences for the
     reader (e.g. the margin default, why CLTV is missing).
     """
@@ -70,6 +72,8 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
             cache[key] = compute()
         return cache[key]
 
+    if "cohorts" in datasets:
+        return _with_cohort_table(datasets, options, progress, cache)
     kinds = tuple(k for k in KIND_ORDER if k in datasets)
     if not kinds:
         raise ValueError("there is no usable data to analyse")
@@ -126,3 +130,21 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         progress("done", 1.0)
     return Report(kind=kinds[0], kinds=kinds, options=fixed, as_of=as_of, cohorts=triangle, flow=flow,
                   nps=nps, cltv=value, survival=survival, notes=tuple(notes))
+
+
+def _with_cohort_table(datasets: dict, options: AnalysisOptions, progress: ProgressCallback | None,
+                       cache: dict) -> Report:
+    """A ready-made cohort table (kind ``cohorts``): its triangle and formula (see
+    :mod:`workbench.metrics.cohort_tables`), NPS from answers loaded beside it. Beside events or subscriptions
+    the table is not used: the rows say more than a table of counts."""
+    rest = {k: v for k, v in datasets.items() if k != "cohorts"}
+    if any(k in rest for k in COHORT_KINDS):
+        report = analyze(rest, options, progress, cache)
+        return replace(report, notes=(*report.notes, "the cohort table is not used: cohorts and the formula "
+                                      f"come from the {report.kind}, which say who stayed"))
+    table = from_cohort_table(datasets["cohorts"], options)  # the table is already small: nothing to cache
+    fixed = replace(options, period=table.period, as_of=table.as_of)
+    nps = analyze(rest, replace(options, period=table.period), progress, cache) if rest else None
+    return Report(kind="cohorts", kinds=("cohorts", *(nps.kinds if nps else ())), options=fixed,
+                  as_of=table.as_of, cohorts=table.triangle, flow=table.flow, nps=nps.nps if nps else None,
+                  notes=(*table.notes, *(nps.notes if nps else ())))

@@ -34,7 +34,7 @@ def cohort_table(report: Report, percent: bool = True) -> Table | None:
         return None
     mode = "active in period cohort+k or later" if t.retention_mode == "unbounded" else "active in period cohort+k"
     what = "retention %" if percent else "active customers"
-    start = "event" if t.kind == "events" else "start"
+    start = {"events": "first event", "subscriptions": "first start"}.get(t.kind, "cohort's start")
     columns = (Column("cohort"), Column("size", "int"), Column("complete_periods", "complete_periods"),
                *_ks(t.width, "pct" if percent else "int"))
     rows = []
@@ -43,11 +43,11 @@ def cohort_table(report: Report, percent: bool = True) -> Table | None:
         rows.append((r.cohort, r.size, _complete_periods(r.complete), *values, *[""] * (t.width - len(values))))
     # the average is a share; in counts there is no average count to show
     rows.append(("average", None, t.width, *(t.average if percent else [None] * t.width)))
-    end = "has not ended" if t.kind == "events" else "has not begun"
+    end = "has not begun" if t.kind == "subscriptions" else "has not ended"
     notes = [f"~ not final: the period {end} by {report.as_of:%Y-%m-%d %H:%M} (as of).",
              "average: size-weighted over complete cells only, all cohorts."]
     return Table(name="cohorts" if percent else "cohort_counts",
-                 title=f"Cohort {what} by {t.period.noun} since the first {start} ({mode})",
+                 title=f"Cohort {what} by {t.period.noun} since the {start} ({mode})",
                  columns=columns, rows=tuple(rows), notes=tuple(notes), key_columns=2, summary_rows=1,
                  extra={"unit": t.period.unit, "retention": t.retention_mode})
 
@@ -64,7 +64,11 @@ def flow_table(report: Report) -> Table | None:
         notes.append("nrr/grr: revenue in the period from the customers of CS, over their revenue in the previous "
                       "period (grr caps each customer at that previous revenue)"
                       + ("; revenue is MRR at the end of the period." if f.kind == "subscriptions" else "."))
-    notes += [f"{r.period}: {r.explanation}" for r in f.rows if r.explanation]
+    if f.kind == "cohorts":  # the same sentence for every period: once
+        notes.append("retained, churned, churn_rate and starting_retention are unknown (–): a cohort table cannot "
+                     "tell who of the CS customers stayed.")
+    else:
+        notes += [f"{r.period}: {r.explanation}" for r in f.rows if r.explanation]
     return Table(name="flow", title=f"The retention formula per {f.period.noun} (CRR = (CE − CN) / CS × 100)",
                  columns=tuple(columns), rows=rows, notes=tuple(notes), extra={"unit": f.period.unit})
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
@@ -114,7 +115,7 @@ class RetentionApp(App[None]):
         try:
             analysis = compute(result, settings, self.cache)
         except Exception as exc:  # noqa: BLE001
-            self.call_from_thread(self.notify, f"Could not compute: {exc}", severity="error", markup=False)
+            self.call_from_thread(self._compute_failed, f"Could not compute: {exc}")
             return
         if not worker.is_cancelled:
             self.call_from_thread(self.main.show_analysis, analysis)
@@ -126,6 +127,14 @@ class RetentionApp(App[None]):
         if recompute and self.load_result is not None and self.load_result.datasets:
             self.notify(f"Computing by {new.unit}, {new.retention}…", timeout=2)
             self.recompute(self.load_result, new)
+
+    def _compute_failed(self, message: str) -> None:
+        """Keep what is on screen, and the settings it was computed with (a cohort table refuses a period its
+        labels do not fit): the status line must not wait for a computation that will not come."""
+        if self.analysis is not None:
+            self.settings = replace(self.analysis.settings, percent=self.settings.percent)
+        self.main.update_status()
+        self.notify(message, severity="error", markup=False)
 
     def _load_failed(self, message: str) -> None:
         self.loading = False
@@ -140,6 +149,7 @@ class RetentionApp(App[None]):
         self.cache = cache
         self.main.show_reports(result.reports)
         if analysis is not None:
+            self.settings = replace(analysis.settings, percent=self.settings.percent)  # a table's own period
             self.main.show_analysis(analysis)
         else:
             reason = error or _unusable(result)
@@ -183,7 +193,11 @@ class RetentionApp(App[None]):
         if dataset is None:
             self.call_from_thread(self.notify, "That data is no longer loaded; ctrl+r loads again.")
             return
-        ids = customers_in_flow(dataset, analysis.report.options, period, term)
+        try:
+            ids = customers_in_flow(dataset, analysis.report.options, period, term)
+        except ValueError as exc:  # a cohort table has no ids behind its numbers: say so
+            self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
+            return
         title = f"{analysis.spec.noun.capitalize()} {period}: {term} customers"
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}"))
 
@@ -196,7 +210,11 @@ class RetentionApp(App[None]):
         if dataset is None:
             self.call_from_thread(self.notify, "That data is no longer loaded; ctrl+r loads again.")
             return
-        ids = customers_behind_cell(dataset, analysis.report.options, info.cohort, info.k)
+        try:
+            ids = customers_behind_cell(dataset, analysis.report.options, info.cohort, info.k)
+        except ValueError as exc:  # a cohort table has no ids behind its numbers: say so
+            self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
+            return
         title = f"Cohort {info.cohort}, +{info.k} {info.noun}s ({info.period}): active customers"
         name = f"customers-{info.cohort}-plus{info.k}"
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), name))

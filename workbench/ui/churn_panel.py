@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from workbench.io.text import printable
+from workbench.metrics.cohort_tables import CHURN_UNKNOWN
 from workbench.present.table import EMPTY, INCOMPLETE, number
 from workbench.ui.panel_base import ReportPanel, bar
 from workbench.ui.views import no_formula_note
@@ -40,6 +41,10 @@ class ChurnPanel(ReportPanel):
             return
         noun = analysis.spec.noun
         row = rows[min(self.position, len(rows) - 1)]
+        if row.churned is None:  # a cohort table: who of CS stayed is not in it
+            current.update(Text(f"{noun.capitalize()} {printable(row.period)}: {CHURN_UNKNOWN}"))
+            history.update("")
+            return
         text = Text()
         text.append(f"{noun.capitalize()} {printable(row.period)}", style="bold")
         text.append("" if row.complete else "  (not over yet)")

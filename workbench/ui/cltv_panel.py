@@ -40,6 +40,10 @@ class CltvPanel(ReportPanel):
         if value is None:
             needs = NEEDS if analysis.report.flow is not None else (
                 "CLTV needs events or subscriptions with revenue; only NPS answers are loaded.")
+            if analysis.report.kind == "cohorts":
+                needs = ("CLTV needs revenue and the churn rate; a cohort table has no revenue and cannot tell "
+                         "who of the customers at the start of a period stayed. Load the event log or "
+                         "subscriptions it was built from.")
             formula.update(Text(needs))
             history.update("")
             return

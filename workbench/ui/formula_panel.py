@@ -65,13 +65,19 @@ def formula_text(view: FormulaView) -> Text:
         text.append("\n")
     text.append(f"  CE customers at the end {row.CE:,} · CN new customers {row.CN:,} · "
                 f"CS at the start {row.CS:,}\n")
-    text.append("Starting customers kept: ")
-    text.append(f"{row.retained:,} of {row.CS:,} = ")
-    text.append(pct(row.starting_retention), style="bold")
-    text.append(f"  ·  churned {row.churned:,} ({pct(row.churn_rate)})\n")
-    if row.explanation:
-        text.append("Why they differ: ", style="bold")
-        text.append(f"{row.explanation}\n")
+    if row.retained is None or row.churned is None:  # a cohort table: who of CS stayed is not in it
+        text.append(f"Starting customers kept: {EMPTY} of {row.CS:,}  ·  churned {EMPTY} (unknown)\n")
+        if row.explanation:
+            text.append("Why unknown: ", style="bold")
+            text.append(f"{row.explanation}\n")
+    else:
+        text.append("Starting customers kept: ")
+        text.append(f"{row.retained:,} of {row.CS:,} = ")
+        text.append(pct(row.starting_retention), style="bold")
+        text.append(f"  ·  churned {row.churned:,} ({pct(row.churn_rate)})\n")
+        if row.explanation:
+            text.append("Why they differ: ", style="bold")
+            text.append(f"{row.explanation}\n")
     cell = view.cell
     if cell is not None:
         text.append(f"Cell {printable(cell.cohort)} +{cell.k} ({printable(cell.period)}): ", style="bold")

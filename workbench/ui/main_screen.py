@@ -310,10 +310,10 @@ class MainScreen(Screen):
         self._change(retention="unbounded" if self.app.settings.retention == "classic" else "classic")
 
     def action_next_unit(self) -> None:
-        self._change(unit=self.app.settings.with_unit_step(1).unit)
+        self._change(unit=self.app.settings.with_unit_step(1).unit, period_given=True)
 
     def action_prev_unit(self) -> None:
-        self._change(unit=self.app.settings.with_unit_step(-1).unit)
+        self._change(unit=self.app.settings.with_unit_step(-1).unit, period_given=True)
 
     def action_set_unit(self, unit: str) -> None:
         """Choose the granularity directly (D W M Q Y), not only by cycling with t/T."""

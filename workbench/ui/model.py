@@ -22,24 +22,25 @@ class ViewSettings:
     percent: bool = True
     as_of: datetime | None = None
     margin: float | None = None
+    period_given: bool = False  # asked for (--period, t): a cohort table is otherwise read at its labels' period
 
     @classmethod
     def from_options(cls, options: AnalysisOptions) -> ViewSettings:
         """The view the command line's analysis options ask for (``workbench --period week ...``)."""
         return cls(unit=options.period.unit, week_start=options.period.week_start, retention=options.retention,
-                   as_of=options.as_of, margin=options.margin)
+                   as_of=options.as_of, margin=options.margin, period_given=options.period_given)
 
     def options(self) -> AnalysisOptions:
         extra = {} if self.margin is None else {"margin": self.margin}
         return AnalysisOptions(period=PeriodSpec(self.unit, self.week_start), as_of=self.as_of,
-                               retention=self.retention, **extra)
+                               retention=self.retention, period_given=self.period_given, **extra)
 
     def key(self) -> tuple:
         """What a new computation depends on (percent/counts is display only)."""
-        return (self.unit, self.week_start, self.retention, self.as_of, self.margin)
+        return (self.unit, self.week_start, self.retention, self.as_of, self.margin, self.period_given)
 
     def with_unit_step(self, step: int) -> ViewSettings:
-        return replace(self, unit=UNITS[(UNITS.index(self.unit) + step) % len(UNITS)])
+        return replace(self, unit=UNITS[(UNITS.index(self.unit) + step) % len(UNITS)], period_given=True)
 
 
 @dataclass
@@ -99,6 +100,8 @@ def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = Non
     caller for the same ``result``: a toggle that does not change the period reuses its reductions."""
     report = analyze(result.datasets, settings.options(), cache=cache)
     spec = report.options.period
+    if (spec.unit, spec.week_start) != (settings.unit, settings.week_start):  # a cohort table's labels chose it
+        settings = replace(settings, unit=spec.unit, week_start=spec.week_start)
     if report.flow and report.flow.rows:
         index = [spec.index_of(row.start) for row in report.flow.rows]
     elif report.nps is not None:  # NPS answers alone: step through the NPS periods
