@@ -69,7 +69,7 @@ async def test_first_screen_shows_triangle_and_formula_from_metrics(files):
         # rows = cohorts + the average row; every cell is the metrics' retention
         assert table.row_count == len(report.cohorts.rows) + 1
         for r, row in enumerate(report.cohorts.rows):
-            assert str(table.rows[table.ordered_rows[r].key].label).startswith(f"{row.cohort} ({row.size:,})")
+            assert table.row_label(r).plain.startswith(f"{row.cohort} ({row.size:,})")
             for k, value in enumerate(row.retention):
                 cell = table.get_cell_at(Coordinate(r, k)).plain.strip()
                 assert cell == f"{value:.1f}" + ("" if row.complete[k] else "~")
@@ -681,33 +681,73 @@ def test_readme_lists_every_key():
         assert f"`{key}`" in keys, f"README ## Keys does not list {key} ({binding.description})"
 
 
-@run_async
-async def test_many_cohorts_show_the_newest_and_say_so(files):
-    from workbench.ui.cohort_table import MAX_COHORTS
+def lines_on_screen(table: CohortTable) -> list[str]:
+    """The text of the triangle's lines as drawn now (scrolled as it is)."""
+    return [table.render_line(y).text for y in range(table.size.height)]
 
+
+@run_async
+async def test_every_cohort_can_be_scrolled_to(files):
     report, result = expected(files, unit="day")
-    assert len(report.cohorts.rows) > MAX_COHORTS
+    rows = report.cohorts.rows
+    assert len(rows) > 3 * SIZE[1]  # many more cohorts than lines on screen
     app = RetentionApp(files, settings=ViewSettings(unit="day"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         table = app.query_one(CohortTable)
-        hidden = len(report.cohorts.rows) - MAX_COHORTS
-        assert table.row_count == MAX_COHORTS + 1
-        assert f"{hidden:,} older cohorts not shown" in plain(app.query_one("#legend"))
-        newest = report.cohorts.rows[-1]
-        assert str(table.ordered_rows[MAX_COHORTS - 1].label).startswith(f"{newest.cohort} ({newest.size:,})")
-        await pilot.press("g")  # the oldest shown cohort is the triangle's row `hidden`
+        assert table.row_count == len(rows) + 1
+        assert "not shown" not in plain(app.query_one("#legend"))
+        await pilot.press("g")  # the oldest cohort of all
+        await pilot.pause()
         k = table.cursor_coordinate.column
-        row = report.cohorts.rows[hidden]
-        assert f"Cell {row.cohort} +{k}" in plain(app.query_one(FormulaPanel))
+        assert table.triangle_row(table.cursor_coordinate.row) == 0
+        assert f"Cell {rows[0].cohort} +{k}" in plain(app.query_one(FormulaPanel))
+        assert any(line.startswith(f"{rows[0].cohort} ({rows[0].size:,})") for line in lines_on_screen(table))
         await pilot.press("enter")
         await ready(app, pilot)
         listed = app.screen.query_one("#customers-table")
-        ids = customers_behind_cell(result.datasets["events"], report.options, row.cohort, k)
+        ids = customers_behind_cell(result.datasets["events"], report.options, rows[0].cohort, k)
         assert [listed.get_row_at(r)[0].plain for r in range(listed.row_count)] == ids
-        await pilot.press("escape", "ctrl+s")
+        await pilot.press("escape", "G", "k")  # the newest cohort, just above the average row
         await pilot.pause()
-        assert len(app.current_export().rows) == len(report.cohorts.rows) + 1  # export has every cohort
+        newest = rows[-1]
+        assert table.triangle_row(table.cursor_coordinate.row) == len(rows) - 1
+        assert f"Cell {newest.cohort} +" in plain(app.query_one(FormulaPanel))
+        shown = lines_on_screen(table)
+        assert shown[0].split() and all(k.isdigit() for k in shown[0].split())  # the header stays on top
+        assert any(line.startswith(f"{newest.cohort} ({newest.size:,})") for line in shown)
+        assert any(line.startswith("average") for line in shown)
+        await pilot.press("pageup")  # a page of older cohorts, the labels still frozen at the left
+        await pilot.pause()
+        cohort = rows[table.cursor_coordinate.row]
+        assert any(line.startswith(f"{cohort.cohort} ({cohort.size:,})") for line in lines_on_screen(table))
+        assert len(app.current_export().rows) == len(rows) + 1  # export has every cohort too
+
+
+@run_async
+async def test_a_step_draws_only_the_lines_it_changes(files, monkeypatch):
+    """n/p move the underline by one cell in each cohort it crosses: at most the lines in view are drawn
+    again, each once, and a step back to a period already drawn draws nothing (its lines are cached)."""
+    app = RetentionApp(files, settings=ViewSettings(unit="week"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        drawn: list[int] = []
+        draw = table._render_row
+
+        def counted(row, *args):
+            drawn.append(row)
+            return draw(row, *args)
+
+        monkeypatch.setattr(table, "_render_row", counted)
+        await pilot.press("p")
+        await pilot.pause()
+        assert drawn and len(drawn) == len(set(drawn)) and len(drawn) < table.size.height
+        assert -1 not in drawn  # the header did not change
+        drawn.clear()
+        await pilot.press("n")
+        await pilot.pause()
+        assert drawn == []
 
 
 @run_async
@@ -736,10 +776,9 @@ async def test_a_click_on_a_cell_moves_the_period_like_a_key(files):
         await ready(app, pilot)
         table = app.query_one(CohortTable)
         target = Coordinate(2, 1)  # the third cohort, one period after its start
-        region = table._get_cell_region(target)
-        top, _, _, left = table._get_fixed_offset()
+        region = table.cell_region(target)  # in the table, header line 0 and labels at x 0 (both frozen)
         offset = (region.x - int(table.scroll_x) + 1, region.y - int(table.scroll_y))
-        assert region.x >= left and region.y >= top
+        assert offset[0] > table.row_label(0).cell_len and offset[1] >= 1  # in view, right of the labels
         await pilot.click(CohortTable, offset=offset)
         await ready(app, pilot)
         assert table.cursor_coordinate == target
@@ -747,3 +786,25 @@ async def test_a_click_on_a_cell_moves_the_period_like_a_key(files):
         calendar = report.cohorts.period.index_of(cohort.start) + 1
         assert report.flow.rows[app.main.period].period == report.cohorts.period.label_of(calendar)
         assert formula_numbers(report.flow.rows[app.main.period]) in plain(app.query_one(FormulaPanel))
+
+
+@run_async
+async def test_a_click_on_the_cursor_cell_lists_its_customers_and_headers_do_nothing(files):
+    report, result = expected(files)
+    app = RetentionApp(files)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        before = table.cursor_coordinate
+        await pilot.click(CohortTable, offset=(1, 0))  # the header line
+        await pilot.click(CohortTable, offset=(1, 2))  # a cohort's label
+        await ready(app, pilot)
+        assert table.cursor_coordinate == before and not isinstance(app.screen, CustomersScreen)
+        region = table.cell_region(before)
+        await pilot.click(CohortTable, offset=(region.x - int(table.scroll_x) + 1, region.y - int(table.scroll_y)))
+        await ready(app, pilot)
+        assert isinstance(app.screen, CustomersScreen)  # as enter does
+        row = report.cohorts.rows[before.row]
+        ids = customers_behind_cell(result.datasets["events"], report.options, row.cohort, before.column)
+        listed = app.screen.query_one("#customers-table")
+        assert [listed.get_row_at(r)[0].plain for r in range(listed.row_count)] == ids

@@ -13,9 +13,9 @@ import sys
 import click
 
 from workbench import __version__
-from workbench.cli_options import analysis_options, data_options
+from workbench.cli_options import analysis_options, data_options, source_options
 from workbench.commands.problems_output import print_reports
-from workbench.io import LoadOptions, load
+from workbench.io import LoadOptions
 from workbench.io.problems import rows_dropped
 from workbench.resources import sample_paths
 
@@ -73,11 +73,12 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=False)
 @data_options
+@source_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: {\"files\": [{\"path\", \"kind\", \"format\", \"columns\", \"rows_read\", "
                    "\"rows_kept\", \"problems\": [{\"code\", \"severity\", \"column\", \"row\", \"message\", "
                    "\"fix\", ...}]}], \"exit_status\"}, for scripts.")
-def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> None:
+def validate(paths: tuple[str, ...], load_options: LoadOptions, source, fmt: str) -> None:
     """Check data files: rows read and kept, and each problem with its file, column, row and fix.
 
     With no PATH, the bundled sample data (what `workbench` opens with no PATH).
@@ -87,7 +88,13 @@ def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> Non
     except FileNotFoundError as exc:  # the bundled sample data is missing from the installation
         click.echo(f"Unusable: {exc}", err=True)
         sys.exit(2)
-    result = load(files, load_options)
+    from workbench.metrics.engines.sources import EngineError, load_source
+
+    try:
+        result = load_source(files, load_options, source)
+    except EngineError as exc:
+        click.echo(f"Unusable: {exc}", err=True)
+        sys.exit(2)
     if fmt == "json":
         click.echo(json.dumps({"files": [r.to_dict() for r in result.reports],
                                "exit_status": result.exit_status}, indent=2))
@@ -108,15 +115,16 @@ def validate(paths: tuple[str, ...], load_options: LoadOptions, fmt: str) -> Non
 @cli.command(name="open")
 @click.argument("paths", nargs=-1)
 @data_options
+@source_options
 @analysis_options
 @click.option("--ascii/--unicode", "ascii_only", default=None,
               help="Draw charts with plain ASCII, or with braille and box characters. "
                    "Default: ASCII when the terminal's encoding (or the locale) is not UTF-8.")
-def open_app(paths: tuple[str, ...], load_options: LoadOptions, analysis, ascii_only: bool | None) -> None:
+def open_app(paths: tuple[str, ...], load_options: LoadOptions, source, analysis, ascii_only: bool | None) -> None:
     """Open the app on PATH... (default: the bundled sample data)."""
     from workbench.ui.app import run_app
 
-    status = run_app(list(paths), load_options, analysis(load_options.tz), ascii_charts=ascii_only)
+    status = run_app(list(paths), load_options, analysis(load_options.tz), ascii_charts=ascii_only, source=source)
     if status:  # the app stopped on an error (its traceback is printed): the shell must know
         sys.exit(status)
 

@@ -80,3 +80,23 @@ def analysis_options(command: Callable) -> Callable:
         return command(*args, **kwargs)
 
     return wrapper
+
+
+ENGINE_NAMES = ("polars", "duckdb", "postgres", "spark")
+
+
+def source_options(command: Callable) -> Callable:
+    """--engine, --table, --spark-master: which engine reduces the rows, and where they are."""
+
+    @click.option("--engine", type=click.Choice(ENGINE_NAMES), default=None,
+                  help="Where the reduction runs: polars (default, in this process), duckdb or spark reading the "
+                       "files themselves; a postgresql:// or duckdb:/// URL as PATH picks its engine.")
+    @click.option("--table", metavar="NAME", help="The table or view to read, with a database URL or --engine spark.")
+    @click.option("--spark-master", metavar="URL", help="Spark's master (default local[2]; SPARK_REMOTE for Connect).")
+    @functools.wraps(command)
+    def wrapper(*args, engine, table, spark_master, **kwargs):
+        from workbench.metrics.engines.sources import SourceChoice
+
+        return command(*args, source=SourceChoice(engine, table, spark_master), **kwargs)
+
+    return wrapper

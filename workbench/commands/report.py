@@ -14,11 +14,12 @@ import click
 from rich.console import Console
 
 from workbench.charts import CHART_NAMES
-from workbench.cli_options import analysis_options, data_options
+from workbench.cli_options import analysis_options, data_options, source_options
 from workbench.commands.problems_output import print_reports
 from workbench.commands.report_output import render_csv, render_markdown, render_table
-from workbench.io import LoadOptions, load
+from workbench.io import LoadOptions
 from workbench.metrics import AnalysisOptions, Report, analyze
+from workbench.metrics.engines.sources import EngineError, SourceChoice, load_source
 from workbench.present.report_json import report_json
 from workbench.resources import sample_paths
 
@@ -44,6 +45,7 @@ def _print_chart(rep: Report, name: str, width: int | None, height: int | None, 
 @click.command()
 @click.argument("paths", nargs=-1, required=False)
 @data_options
+@source_options
 @analysis_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--chart", type=click.Choice(CHART_NAMES),
@@ -52,7 +54,8 @@ def _print_chart(rep: Report, name: str, width: int | None, height: int | None, 
 @click.option("--height", type=click.IntRange(min=8), help="Chart height in lines (default: the terminal's).")
 @click.option("--ascii", "ascii_only", is_flag=True, default=None,
               help="Plain-ASCII charts (automatic when the terminal's encoding is not UTF-8).")
-def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable[[str], AnalysisOptions],
+def report(paths: tuple[str, ...], load_options: LoadOptions, source: SourceChoice,
+           analysis: Callable[[str], AnalysisOptions],
            fmt: str, chart: str | None, width: int | None, height: int | None, ascii_only: bool | None) -> None:
     """Print cohorts, the retention formula per period, NPS and CLTV: everything the data supports.
 
@@ -60,7 +63,11 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable
     Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
     """
 
-    result = load(list(paths) or sample_paths(), load_options)  # no PATH: the bundled sample, as the app
+    try:  # no PATH: the bundled sample, as the app
+        result = load_source(list(paths) or sample_paths(), load_options, source)
+    except EngineError as exc:
+        click.echo(f"Unusable: {exc}", err=True)
+        sys.exit(2)
     err = sys.stderr
     if result.exit_status or any(r.problems for r in result.reports):
         print_reports([r for r in result.reports if r.problems or not r.kind], out=err)
@@ -71,7 +78,7 @@ def report(paths: tuple[str, ...], load_options: LoadOptions, analysis: Callable
     options = analysis(load_options.tz)
     try:
         rep = analyze(result.datasets, options)
-    except ValueError as exc:
+    except (ValueError, EngineError) as exc:
         click.echo(f"Unusable: {exc}.", file=err)
         sys.exit(2)
     out = sys.stdout

@@ -14,7 +14,7 @@ import polars as pl
 from workbench.metrics.observed import Observed, observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import UNITS, PeriodSpec
-from workbench.metrics.reduce import data_as_of, reduce_events, reduce_subscriptions
+from workbench.metrics.reduce import data_as_of, reduce_events, reduce_nps, reduce_subscriptions
 
 COHORT_KINDS = ("events", "subscriptions")
 _US = timedelta(microseconds=1)
@@ -83,9 +83,29 @@ class Aggregates:
         return self._observed().begun(self.period, idx)
 
 
+_REDUCE = {"events": reduce_events, "subscriptions": reduce_subscriptions, "nps": reduce_nps}
+
+
+def reduce_dataset(dataset, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
+    """The dataset's aggregate: reduced by the engine that holds its rows (an ``engine`` attribute, see
+    :class:`workbench.metrics.engines.dataset.EngineDataset`), else by polars over its rows in memory."""
+    engine = getattr(dataset, "engine", None)
+    if engine is not None:
+        return engine.reduce(dataset.kind, period, as_of)
+    return _REDUCE[dataset.kind](dataset.lazy(), period, as_of)
+
+
+def latest_time(dataset) -> datetime | None:
+    """The latest timestamp of the dataset's usable rows, from its engine when it has one."""
+    engine = getattr(dataset, "engine", None)
+    if engine is not None:
+        return engine.as_of(dataset.kind)
+    return data_as_of(dataset.lazy(), dataset.kind)
+
+
 def resolve_as_of(dataset, options: AnalysisOptions) -> datetime | None:
     """``options.as_of`` or else the latest timestamp in the data (None for an empty dataset)."""
-    return options.as_of if options.as_of is not None else data_as_of(dataset.lazy(), dataset.kind)
+    return options.as_of if options.as_of is not None else latest_time(dataset)
 
 
 def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) -> Aggregates:
@@ -94,16 +114,15 @@ def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) 
         raise ValueError(f"cohorts need events or subscriptions, not {dataset.kind}")
     as_of = as_of or resolve_as_of(dataset, options)
     spec = options.period
-    lf = dataset.lazy()
     has_revenue = bool(dataset.has_revenue)
     if as_of is None:
         empty = pl.DataFrame()
         return Aggregates(dataset.kind, spec, datetime(1970, 1, 1), None, None, empty, has_revenue)
     if dataset.kind == "events":
-        frame = reduce_events(lf, spec, as_of)
+        frame = reduce_dataset(dataset, spec, as_of)
         data_first, data_last = (frame["cohort"].min(), frame["period"].max()) if frame.height else (None, None)
     else:
-        frame = reduce_subscriptions(lf, spec, as_of)
+        frame = reduce_dataset(dataset, spec, as_of)
         data_first, data_last = (frame["cohort"].min(), frame["cohort"].max()) if frame.height else (None, None)
     seen = observed_of(dataset, as_of) or Observed(as_of)
     if data_first is None:

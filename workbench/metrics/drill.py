@@ -21,6 +21,9 @@ def customers_behind_cell(dataset, options: AnalysisOptions, cohort_label: str, 
     ``options.retention`` applies to events). ValueError for a label that is not a period label."""
     if dataset.kind == "cohorts":
         raise ValueError(NO_IDS)
+    engine = getattr(dataset, "engine", None)
+    if engine is not None:  # the rows live in another engine: it answers the same question
+        return engine.customers_behind_cell(dataset.kind, options, cohort_label, k)
     spec = options.period
     c = spec.index_of_label(cohort_label)
     as_of = resolve_as_of(dataset, options)
@@ -45,6 +48,9 @@ def customers_in_flow(dataset, options: AnalysisOptions, period_label: str, term
     has no ids: ValueError saying so (:data:`~workbench.metrics.cohort_tables.NO_IDS`), as for a cell."""
     if term not in FLOW_TERMS:
         raise ValueError(f"unknown term {term!r}; use one of {', '.join(FLOW_TERMS)}")
+    engine = getattr(dataset, "engine", None)
+    if engine is not None:
+        return engine.customers_in_flow(dataset.kind, options, period_label, term)
     if dataset.kind == "cohorts":
         raise ValueError(NO_IDS)
     spec = options.period

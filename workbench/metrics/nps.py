@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from workbench.metrics.aggregates import latest_time, reduce_dataset
 from workbench.metrics.observed import Observed, observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
-from workbench.metrics.reduce import data_as_of, reduce_nps
 
 NPS_MIN_RESPONSES = 30  # fewer responses than this in a period: too few to say anything
 
@@ -119,8 +119,8 @@ def _trend(points: list[tuple[int, float]]) -> float | None:
 def nps_summary(dataset, options: AnalysisOptions | None = None) -> NpsSummary:
     """NPS overall and per period of an nps dataset (reduces, then :func:`nps_from`)."""
     options = options or AnalysisOptions()
-    as_of = options.as_of or data_as_of(dataset.lazy(), "nps")
-    frame = reduce_nps(dataset.lazy(), options.period, as_of) if as_of is not None else None
+    as_of = options.as_of or latest_time(dataset)
+    frame = reduce_dataset(dataset, options.period, as_of) if as_of is not None else None
     return nps_from(frame, options.period, observed_of(dataset, as_of))
 
 

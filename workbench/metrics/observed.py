@@ -61,6 +61,10 @@ def observed(latest: datetime | None, date_only: bool, as_of: datetime | None) -
 
 
 def observed_of(dataset, as_of: datetime | None) -> Observed | None:
-    """:func:`observed` of a :class:`~workbench.io.Dataset` (one pass over its time columns)."""
+    """:func:`observed` of a :class:`~workbench.io.Dataset` (one pass over its time columns), or of a dataset
+    held by an engine (its ``engine`` answers the latest time and whether the log is one of dates)."""
+    engine = getattr(dataset, "engine", None)
+    if engine is not None:
+        return observed(engine.as_of(dataset.kind), engine.date_only(dataset.kind), as_of)
     latest, date_only = data_extent(dataset.lazy(), dataset.kind)
     return observed(latest, date_only, as_of)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from workbench.metrics.aggregates import COHORT_KINDS, aggregate, resolve_as_of
+from workbench.metrics.aggregates import COHORT_KINDS, aggregate, reduce_dataset, resolve_as_of
 from workbench.metrics.cltv import Cltv, cltv_from
 from workbench.metrics.cohort_tables import from_cohort_table
 from workbench.metrics.cohorts import CohortTriangle, triangle_from
@@ -15,7 +15,6 @@ from workbench.metrics.flow import Flow, flow_from
 from workbench.metrics.nps import NpsSummary, nps_summary
 from workbench.metrics.observed import observed_of
 from workbench.metrics.options import AnalysisOptions
-from workbench.metrics.reduce import reduce_subscriptions
 from workbench.metrics.survival import Survival, survival_from
 
 KIND_ORDER = ("events", "subscriptions", "nps")
@@ -117,7 +116,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     if "subscriptions" in datasets:
         frame = (agg.frame if cohort_kind == "subscriptions" else once(
             ("subscriptions", fixed.period, as_of),
-            lambda: reduce_subscriptions(datasets["subscriptions"].lazy(), fixed.period, as_of)))
+            lambda: reduce_dataset(datasets["subscriptions"], fixed.period, as_of)))
         seen = agg.observed if cohort_kind == "subscriptions" else once(
             ("observed", "subscriptions", as_of), lambda: observed_of(datasets["subscriptions"], as_of))
         if frame.height:  # the still-subscribed are known alive up to the last observed moment, not to as_of

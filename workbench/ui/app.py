@@ -21,6 +21,7 @@ from workbench.io import LoadOptions
 from workbench.io.load import LoadResult
 from workbench.io.problems import Severity
 from workbench.metrics import AnalysisOptions, customers_behind_cell, customers_in_flow
+from workbench.metrics.engines.sources import EngineError, SourceChoice
 from workbench.present.table import counted
 from workbench.present.writers import default_filename, write_table
 from workbench.ui.cohort_table import CohortTable
@@ -53,9 +54,11 @@ class RetentionApp(App[None]):
     ascii_charts: reactive[bool] = reactive(False, init=False)  # plain ASCII charts; the chart boxes read it
 
     def __init__(self, paths: list[str] | None = None, load_options: LoadOptions | None = None,
-                 settings: ViewSettings | None = None, *, ascii_charts: bool = False) -> None:
+                 settings: ViewSettings | None = None, *, ascii_charts: bool = False,
+                 source: SourceChoice | None = None) -> None:
         super().__init__()
         self.paths = list(paths or [])
+        self.source = source  # --engine/--table: which engine reduces the rows (None: polars)
         self.load_options = load_options or LoadOptions()
         self.settings = settings or ViewSettings()
         self.load_result: LoadResult | None = None
@@ -102,8 +105,8 @@ class RetentionApp(App[None]):
                 self.call_from_thread(self.main.show_progress, message, fraction)
 
         try:
-            loaded = load_and_compute(paths, options, settings, progress, lambda: worker.is_cancelled)
-        except FileNotFoundError as exc:  # the bundled sample data is missing from the installation
+            loaded = load_and_compute(paths, options, settings, progress, lambda: worker.is_cancelled, self.source)
+        except (FileNotFoundError, EngineError) as exc:  # no bundled sample; an engine that cannot reach the data
             self.call_from_thread(self._load_failed, str(exc))
             return
         if loaded is not None:
@@ -284,12 +287,12 @@ def _unusable(result: LoadResult) -> str:
 
 
 def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptions | None = None,
-            ascii_charts: bool | None = None) -> int:
+            ascii_charts: bool | None = None, source: SourceChoice | None = None) -> int:
     """Open the app (``workbench [PATH...]``); with no path, the bundled sample data. ``ascii_charts``
     None: plain ASCII charts when the terminal's encoding or the locale is not UTF-8."""
     settings = ViewSettings() if analysis is None else ViewSettings.from_options(analysis)
     if ascii_charts is None:
         ascii_charts = wants_ascii(sys.__stdout__)
-    app = RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts)
+    app = RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts, source=source)
     app.run()
     return app.return_code or 0

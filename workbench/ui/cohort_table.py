@@ -3,36 +3,59 @@
 Cells are coloured by retention from the theme (:mod:`workbench.ui.ramp`); a cell whose period is not over
 is italic with a trailing ``~``; the cells of the current calendar period (a diagonal) are underlined.
 The widget only lays out the numbers it is given in ``triangle``.
+
+It draws with Textual's line API: :meth:`CohortTable.render_line` builds only the cells of one screen line
+that are in view, and keeps the line in an LRU cache keyed on what can change it (its row, the scroll
+position, and where the cursor and the current-period cell fall in view). A step (n/p) moves the underline
+by one cell in each row it crosses: only those cells are refreshed, and lines it leaves alone come back from
+the cache. Every cohort is a row, however many (a daily triangle scrolls through all of them).
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.coordinate import Coordinate
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from workbench.io.text import printable
 from workbench.metrics import CohortTriangle
-from workbench.present.table import EMPTY, INCOMPLETE
+from workbench.ui.cohort_cells import CURRENT, TriangleCells
 from workbench.ui.ramp import Ramp
 from workbench.ui.table import KeyTable
 
-MAX_COHORTS = 60  # the newest cohorts shown; more (daily periods) would make every key slow. Export has all.
-AVERAGE_KEY = "average"
-PAD_KEY = "pad"
+HEADER = -1  # the row index of the header line (as Textual's DataTable numbers it in mouse metadata)
+LABEL = -1  # the column index of the frozen label column
 
 
-def cell_text(value: float | int | None, percent: bool, complete: bool) -> str:
-    if value is None:
-        return EMPTY if percent else ""
-    body = f"{value:.1f}" if percent else f"{value:,}"
-    return body + ("" if complete else INCOMPLETE)
+class GridKeys(ScrollView, can_focus=True):
+    """The keys of Textual's DataTable, for a line-API table that moves a cell cursor."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("right", "cursor_right", "Cursor right", show=False),
+        Binding("left", "cursor_left", "Cursor left", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("ctrl+home", "scroll_top", "Top", show=False),
+        Binding("ctrl+end", "scroll_bottom", "Bottom", show=False),
+        Binding("home", "scroll_home", "Home", show=False),
+        Binding("end", "scroll_end", "End", show=False),
+    ]
 
 
-class CohortTable(KeyTable):
+class CohortTable(GridKeys):
     """Shows ``triangle``; posts :class:`CohortTable.CursorMoved` and :class:`CohortTable.CellSelected`."""
 
     HELP = ("Rows are cohorts (customers first seen in that period, size in brackets); column k is k periods "
@@ -40,12 +63,50 @@ class CohortTable(KeyTable):
             "Underlined: the current calendar period. Enter lists the customers behind a cell.")
 
     BINDINGS = [Binding("enter", "select_cursor", "Who", id="cohorts.customers", key_display="enter",
-                tooltip="List the customers behind the cell under the cursor")]
+                        tooltip="List the customers behind the cell under the cursor"),
+                *KeyTable.BINDINGS]  # h j k l, g G: the keys of every table in the app
+
+    COMPONENT_CLASSES = {"cohort-table--cursor", "cohort-table--header"}
+
+    # The look of Textual's DataTable, which drew the triangle before, so every theme reads the same.
+    DEFAULT_CSS = """
+    CohortTable {
+        background: $surface;
+        color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .cohort-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .cohort-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        & > .cohort-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .cohort-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .cohort-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
 
     triangle: reactive[CohortTriangle | None] = reactive(None, always_update=True)
     percent: reactive[bool] = reactive(True)
     ramp: reactive[Ramp | None] = reactive(None)
-    current: reactive[int | None] = reactive(None)  # calendar period index of the current period
+    # calendar period index of the current period; no repaint of the whole table: watch_current marks its cells
+    current: reactive[int | None] = reactive(None, repaint=False)
+    cursor_coordinate: reactive[Coordinate] = reactive(Coordinate(0, 0), repaint=False, always_update=True)
 
     class CursorMoved(Message):
         """The cursor is on cohort ``row`` (None: the average row), ``k`` periods after acquisition."""
@@ -65,23 +126,32 @@ class CohortTable(KeyTable):
             self.k = k
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="cell", cell_padding=0, **kwargs)
-        self._cohort_index: list[int] = []  # calendar index of each shown row
-        self._first = 0  # triangle row of the first shown row
-        self._width_shown = 0
-        self._cell_width = 7
+        super().__init__(**kwargs)
+        self._cells: TriangleCells | None = None
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._looks: tuple | None = None  # the theme's styles now (None: to be read again)
+        self._drawn_with: tuple | None = None  # those the cached lines were drawn with
 
     # ------------------------------------------------------------ geometry
 
-    def calendar_index(self, row: int, k: int) -> int | None:
-        if 0 <= row < len(self._cohort_index):
-            return self._cohort_index[row] + k
-        return None
+    @property
+    def row_count(self) -> int:
+        """Rows of the table: every cohort and the average row."""
+        return self._cells.rows if self._cells is not None else 0
 
     @property
-    def hidden_cohorts(self) -> int:
-        """How many of the oldest cohorts are not shown (see MAX_COHORTS)."""
-        return self._first
+    def cursor_row(self) -> int:
+        return self.cursor_coordinate.row
+
+    @property
+    def cursor_column(self) -> int:
+        return self.cursor_coordinate.column
+
+    def calendar_index(self, row: int, k: int) -> int | None:
+        cells = self._cells
+        if cells is not None and 0 <= row < cells.cohorts:
+            return cells.cohort_index[row] + k
+        return None
 
     def row_of_cohort(self, calendar_index: int | None) -> int | None:
         """The table row of the cohort starting in calendar period ``calendar_index`` (None if not shown)."""
@@ -92,108 +162,75 @@ class CohortTable(KeyTable):
 
     def triangle_row(self, row: int | None) -> int | None:
         """The triangle's row index of a table row (None for the average row)."""
-        if row is None or not 0 <= row < len(self._cohort_index):
+        if row is None or self._cells is None or not 0 <= row < self._cells.cohorts:
             return None
-        return self._first + row
+        return row
 
     def _active_len(self, row: int) -> int:
-        assert self.triangle is not None
-        return len(self.triangle.rows[self._first + row].active)
+        assert self._cells is not None
+        return self._cells.lengths[row]
 
     def position_for(self, calendar_index: int, prefer_row: int) -> tuple[int, int] | None:
         """Where the cursor goes for a calendar period: same cohort if it reaches it, else the newest cohort."""
-        if self.triangle is None or not self._cohort_index:
+        cells = self._cells
+        if cells is None or not cells.cohorts:
             return None
-        candidates = [prefer_row] + list(range(len(self._cohort_index) - 1, -1, -1))
-        for row in candidates:
-            if 0 <= row < len(self._cohort_index):
-                k = calendar_index - self._cohort_index[row]
-                if 0 <= k < self._active_len(row):
-                    return row, k
+        if 0 <= prefer_row < cells.cohorts:
+            k = calendar_index - cells.cohort_index[prefer_row]
+            if 0 <= k < cells.lengths[prefer_row]:
+                return prefer_row, k
+        for row in range(cells.cohorts - 1, -1, -1):
+            k = calendar_index - cells.cohort_index[row]
+            if 0 <= k < cells.lengths[row]:
+                return row, k
         return None
 
-    # ------------------------------------------------------------ rendering
-
-    def _width(self, triangle: CohortTriangle) -> int:
-        longest = 4
-        for row in triangle.rows[self._first:]:
-            for value, complete in zip(row.active, row.complete, strict=False):
-                longest = max(longest, len(cell_text(value, False, complete)))
-        return max(longest, 6) + 1
-
-    def _cell(self, value: float | int | None, fraction: float | None, complete: bool, width: int,
-              on_diagonal: bool) -> Text:
-        text = cell_text(value, self.percent, complete).rjust(width - 1) + " "
-        style = self.ramp.style(fraction) if self.ramp and value is not None else Style()
-        if not complete:
-            style += Style(italic=True)
-        if on_diagonal:
-            style += Style(underline=True, bold=True)
+    def get_cell_at(self, coordinate: Coordinate) -> Text:
+        """The text of a cell as drawn, with its colour (no cursor, no underline)."""
+        cells = self._cells
+        if cells is None or not 0 <= coordinate.row < cells.rows or not 0 <= coordinate.column < cells.columns:
+            raise IndexError(f"no cell at {coordinate}")
+        text, style = cells.cell(coordinate.row, coordinate.column)
         return Text(text, style=style)
 
-    def _cell_at(self, row_number: int, k: int, width: int) -> Text:
-        triangle = self.triangle
-        assert triangle is not None
-        row = triangle.rows[self._first + row_number]
-        if k >= len(row.active):
-            return Text(" " * width)
-        pct = row.retention[k]
-        value = pct if self.percent else row.active[k]
-        on_diagonal = self.current is not None and self._cohort_index[row_number] + k == self.current
-        return self._cell(value, None if pct is None else pct / 100, row.complete[k], width, on_diagonal)
+    def row_label(self, row: int) -> Text:
+        """The label of a row: "2024-11 (70)" for a cohort, "average" for the last row."""
+        assert self._cells is not None
+        text, style = self._cells.label(row)
+        return Text(text, style=style)
 
-    def _row_cells(self, row_number: int, width: int) -> list[Text]:
-        return [self._cell_at(row_number, k, width) for k in range(self._width_shown)]
+    def cell_region(self, coordinate: Coordinate) -> Region:
+        """Where a cell is in the table, before scrolling (the header is line 0, the labels are at x 0)."""
+        cells = self._cells
+        if cells is None:
+            return Region(0, 0, 0, 0)
+        return Region(cells.label_width + coordinate.column * cells.width, 1 + coordinate.row, cells.width, 1)
 
-    def _average_cells(self, width: int) -> list[Text]:
-        triangle = self.triangle
-        assert triangle is not None
-        cells = []
-        for k in range(self._width_shown):
-            pct = triangle.average[k] if k < len(triangle.average) else None
-            text = (EMPTY if pct is None else f"{pct:.1f}").rjust(width - 1) + " "
-            style = (self.ramp.style(pct / 100) if self.ramp and pct is not None else Style()) + Style(bold=True)
-            cells.append(Text(text, style=style))
-        return cells
+    def validate_cursor_coordinate(self, value: Coordinate) -> Coordinate:
+        cells = self._cells
+        if cells is None:
+            return Coordinate(0, 0)
+        return Coordinate(min(max(value.row, 0), cells.rows - 1), min(max(value.column, 0), cells.columns - 1))
+
+    # ------------------------------------------------------------ what changes
 
     def rebuild(self) -> None:
         triangle = self.triangle
         saved = self.cursor_coordinate
-        self.clear(columns=True)
-        self._cohort_index = []
-        self._first = self._width_shown = 0
+        self._lines.clear()
         if triangle is None or not triangle.rows:
+            self._cells = None
+            self.virtual_size = Size(0, 0)
+            self.set_reactive(CohortTable.cursor_coordinate, Coordinate(0, 0))
+            self.refresh()
             return
-        spec = triangle.period
-        self._first = max(len(triangle.rows) - MAX_COHORTS, 0)
-        shown = triangle.rows[self._first:]
-        self._cohort_index = [spec.index_of(row.start) for row in shown]
-        self._width_shown = max((len(row.active) for row in shown), default=0)
-        width = self._cell_width = self._width(triangle)
-        for k in range(self._width_shown):
-            self.add_column(Text(str(k).rjust(width - 1) + " ", style="bold"), key=str(k), width=width)
-        # a blank last column, so the view can always scroll to a column boundary (see _scroll_cursor_into_view)
-        self.add_column("", key=PAD_KEY, width=width)
-        pad = Text(" " * width)
-        for number, row in enumerate(shown):
-            label = Text(f"{printable(row.cohort)} ({row.size:,}) ")
-            self.add_row(*self._row_cells(number, width), pad, key=str(number), label=label)
-        label = "average %" if not self.percent else "average"
-        self.add_row(*self._average_cells(width), pad, key=AVERAGE_KEY, label=Text(f"{label} ", style="bold"))
-        if saved.row < self.row_count and saved.column < len(self.columns):
-            self.cursor_coordinate = saved
-
-    def refresh_diagonal(self, old: int | None, new: int | None) -> None:
-        """Re-draw only the cells of the previous and the new current period."""
-        triangle = self.triangle
-        if triangle is None or not self._cohort_index:
-            return
-        width = self._cell_width
-        for target in {old, new} - {None}:
-            for number, start in enumerate(self._cohort_index):
-                k = target - start
-                if 0 <= k < self._active_len(number):
-                    self.update_cell(str(number), str(k), self._cell_at(number, k, width))
+        cells = self._cells = TriangleCells(triangle, self.percent, self.ramp)
+        self.virtual_size = Size(cells.label_width + cells.columns * cells.width, 1 + cells.rows)
+        # the cursor stays where it was if that cell still exists, else it starts again at the top left
+        keep = saved.row < cells.rows and saved.column < cells.columns
+        self.set_reactive(CohortTable.cursor_coordinate, saved if keep else Coordinate(0, 0))
+        self.refresh()
+        self._scroll_cursor_into_view()
 
     def watch_triangle(self) -> None:
         self.rebuild()
@@ -205,33 +242,63 @@ class CohortTable(KeyTable):
         self.rebuild()
 
     def watch_current(self, old: int | None, new: int | None) -> None:
-        self.refresh_diagonal(old, new)
+        """Re-draw only the cells of the previous and the new current period that are in view."""
+        cells = self._cells
+        if cells is None:
+            return
+        top = int(self.scroll_y)
+        self._refresh_cells([(row, k) for row in range(top, min(cells.cohorts, top + max(self.size.height - 1, 0)))
+                             for k in (cells.on_diagonal(row, old), cells.on_diagonal(row, new)) if k is not None])
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        if old != new:
+            self._refresh_cells([old, new])
+            self._scroll_cursor_into_view()
+
+    def _refresh_cells(self, coordinates: list[tuple[int, int]]) -> None:
+        """Mark the given cells to be drawn again, those in view only (in one refresh: each call costs)."""
+        cells = self._cells
+        if cells is None:
+            return
+        left = cells.label_width  # the frozen labels cover what is scrolled under them
+        view = Region(left, 1, max(self.size.width - left, 0), max(self.size.height - 1, 0))
+        offset = -self.scroll_offset
+        regions = [visible for row, k in coordinates
+                   if (visible := self.cell_region(Coordinate(row, k)).translate(offset).intersection(view))]
+        if regions:
+            self.refresh(*regions)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks = None  # the theme, the focus or a parent's class changed: look again before drawing
+        self.refresh()
 
     def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
         """Give a scrollbar that appears the scroll position it missed.
 
         Textual passes ``scroll_x`` to the scrollbar only while the scrollbar is shown, and decides that at the
         next layout: a scroll made in between (moving the cursor to the current period right after the
-        triangle is built) left the thumb drawn at 0 over a scrolled table, depending on timing."""
+        triangle is built) left the thumb drawn at 0 over a scrolled table, depending on timing. A scrollbar
+        that appears also narrows the view: the cursor's cell, scrolled into view before, may now be under it."""
         if shown:
             self.horizontal_scrollbar.position = self.scroll_x
+            self.call_after_refresh(self._scroll_cursor_into_view)
 
     def watch_show_vertical_scrollbar(self, shown: bool) -> None:
         if shown:
             self.vertical_scrollbar.position = self.scroll_y
+            self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
         """Keep the cursor cell in view, scrolled to a column boundary so no number shows with its first
-        digits cut off (DataTable's own scrolling stops at any character)."""
-        if not self.columns or not self.is_valid_coordinate(self.cursor_coordinate):
-            super()._scroll_cursor_into_view(animate=animate)
+        digits cut off, below the header and right of the frozen labels."""
+        cells = self._cells
+        if cells is None:
             return
-        top, _, _, left = self._get_fixed_offset()
         window = self.scrollable_content_region
-        view_w, view_h = window.width - left, window.height - top
-        cell = self._get_cell_region(self.cursor_coordinate)
-        width = self._cell_width
-        col_x, row_y = cell.x - left, cell.y - top
+        view_w, view_h = window.width - cells.label_width, window.height - 1
+        width = cells.width
+        col_x, row_y = self.cursor_coordinate.column * width, self.cursor_coordinate.row
         x, y = self.scroll_x, self.scroll_y
         if col_x < x:
             x = col_x
@@ -244,30 +311,193 @@ class CohortTable(KeyTable):
                     break
         if row_y < y:
             y = row_y
-        elif row_y + cell.height > y + view_h:
-            y = row_y + cell.height - view_h
+        elif row_y + 1 > y + view_h:
+            y = row_y + 1 - view_h
         if (x, y) != (self.scroll_x, self.scroll_y):
             self.scroll_to(x=x, y=y, animate=False, force=True)
 
-    # ------------------------------------------------------------ messages up
+    # ------------------------------------------------------------ drawing
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._looks is None:
+            self._looks = self._theme_styles()
+            if self._looks != self._drawn_with:
+                self._drawn_with = self._looks
+                self._lines.clear()
+        return super().render_lines(crop)
+
+    def _theme_styles(self) -> tuple[Style, Style, Style, Color]:
+        """(base, cursor, header, background): the theme's styles that every cached line depends on."""
+        return (self.rich_style, self.get_component_rich_style("cohort-table--cursor"),
+                self.get_component_styles("cohort-table--header").rich_style, self.background_colors[1])
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        cells = self._cells
+        if self._looks is None:  # drawn outside render_lines (a test reading a line)
+            self.render_lines(Region(0, 0, 0, 0))
+        assert self._looks is not None
+        base = self._looks[0]
+        row = HEADER if y == 0 else y - 1 + int(self.scroll_y)
+        if cells is None or row >= cells.rows:
+            return Strip.blank(width, base)
+        x = int(self.scroll_x)
+        view = max(width - cells.label_width, 0)
+        first = x // cells.width
+        last = min(cells.columns - 1, (x + view - 1) // cells.width)
+        cursor = self.cursor_coordinate
+        current = cells.on_diagonal(row, self.current) if row >= 0 else None
+        key = (row, x, width, cursor.column if cursor.row == row and first <= cursor.column <= last else None,
+               current if current is not None and first <= current <= last else None)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._render_row(row, first, last, x, width, key[3], key[4])
+            self._lines[key] = strip
+        return strip
+
+    def _render_row(self, row: int, first: int, last: int, x: int, width: int, cursor: int | None,
+                    current: int | None) -> Strip:
+        """One line: the frozen label, then the columns ``first``..``last`` cropped to the view, styled as
+        Textual's DataTable styles them (theme base + cell colour; the cursor's colours on top)."""
+        cells = self._cells
+        assert cells is not None and self._looks is not None
+        base, cursor_style, header, background = self._looks
+        row_style = header if row == HEADER else base
+        label, label_style = cells.label(row) if row != HEADER else ("", Style())
+        label_pad = cells.label_width - cell_len(label)
+        label_meta = Style.from_meta({"row": row, "column": LABEL})
+        segments = [Segment(label, header + label_meta + label_style)]
+        if label_pad:
+            segments.append(Segment(" " * label_pad, header + label_meta))
+        body: list[Segment] = []
+        for k in range(first, last + 1):
+            if row == HEADER:
+                text, style = cells.header(k)
+                text = text or " " * cells.width
+            else:
+                text, style = cells.cell(row, k)
+                if k == current:
+                    style += CURRENT
+            if k == cursor:
+                style = cursor_style + style + Style.from_color(color=cursor_style.color)
+            body.append(Segment(text, row_style + style + Style.from_meta({"row": row, "column": k})))
+        if last == cells.columns - 1:  # the end of the table: fill the rest of the widget as DataTable does
+            table_width = cells.label_width + cells.columns * cells.width
+            fill = max(0, width - table_width)
+            if row_style.bgcolor is not None:
+                faded = Color.from_rich_color(row_style.bgcolor).blend(background, factor=0.25)
+                extend = Style.from_color(color=row_style.color, bgcolor=faded.rich_color)
+            else:
+                extend = Style.from_color(row_style.color, row_style.bgcolor)
+            extend += Style.from_meta({"row": row, "column": 0, "out_of_bounds": True})
+            body.append(Segment(" " * fill, extend))
+        offset = x - first * cells.width
+        view = max(width - cells.label_width, 0)
+        scrolled = Strip(body).crop(offset, offset + view)
+        return Strip([*segments, *scrolled]).adjust_cell_length(width, base).simplify()
+
+    # ------------------------------------------------------------ keys and the mouse
 
     def user_moved(self) -> None:
+        """The analyst moved the cursor (a key or a click, not the app): say where it is now."""
+        cells = self._cells
         row, k = self.cursor_coordinate.row, self.cursor_coordinate.column
-        is_average = row >= len(self._cohort_index)
-        if self.triangle is not None and k >= self._width_shown:
-            k = self._width_shown - 1
+        if cells is None:
+            return
+        is_average = row >= cells.cohorts
+        if k >= cells.data_columns:
+            k = cells.data_columns - 1
             self.move_cursor(column=k, animate=False)
-        if not is_average and self.triangle is not None and k >= self._active_len(row):
+        if not is_average and k >= self._active_len(row):
             k = self._active_len(row) - 1  # past the triangle's edge: its last cell
             self.move_cursor(column=k, animate=False)
         self.post_message(self.CursorMoved(self.triangle_row(row), k,
                                            None if is_average else self.calendar_index(row, k)))
 
-    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        event.stop()
-        row, k = event.coordinate.row, event.coordinate.column
-        if self.triangle is None or row >= len(self._cohort_index) or k >= self._active_len(row):
+    def move_cursor(self, *, row: int | None = None, column: int | None = None, animate: bool = False,
+                    scroll: bool = True) -> None:
+        """Move the cursor (it scrolls into view whatever ``scroll`` says, as DataTable's does)."""
+        current = self.cursor_coordinate
+        self.cursor_coordinate = Coordinate(current.row if row is None else row,
+                                            current.column if column is None else column)
+
+    def action_cursor_up(self) -> None:
+        self.cursor_coordinate = self.cursor_coordinate.up()
+        self.user_moved()
+
+    def action_cursor_down(self) -> None:
+        self.cursor_coordinate = self.cursor_coordinate.down()
+        self.user_moved()
+
+    def action_cursor_left(self) -> None:
+        self.cursor_coordinate = self.cursor_coordinate.left()
+        self.user_moved()
+
+    def action_cursor_right(self) -> None:
+        self.cursor_coordinate = self.cursor_coordinate.right()
+        self.user_moved()
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+        self.user_moved()
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+        self.user_moved()
+
+    def action_page_down(self) -> None:
+        height = self.scrollable_content_region.height - 1
+        row = self.cursor_coordinate.row
+        target = row + min(height, max(self.row_count - 1 - row, 0))
+        self.scroll_relative(y=height, animate=False, force=True)
+        self.move_cursor(row=target, scroll=False)
+        self.user_moved()
+
+    def action_page_up(self) -> None:
+        height = self.scrollable_content_region.height - 1
+        row = self.cursor_coordinate.row
+        self.scroll_relative(y=-height, animate=False)
+        self.move_cursor(row=row - min(height, row), scroll=False)
+        self.user_moved()
+
+    def action_scroll_top(self) -> None:
+        self.cursor_coordinate = Coordinate(0, self.cursor_coordinate.column)
+
+    def action_scroll_bottom(self) -> None:
+        self.cursor_coordinate = Coordinate(self.row_count - 1, self.cursor_coordinate.column)
+
+    def action_scroll_home(self) -> None:
+        self.move_cursor(column=0)
+
+    def action_scroll_end(self) -> None:
+        self.move_cursor(column=self._cells.columns - 1 if self._cells is not None else 0)
+
+    def action_select_cursor(self) -> None:
+        self._select(self.cursor_coordinate)
+
+    def _select(self, coordinate: Coordinate) -> None:
+        row, k = coordinate
+        cells = self._cells
+        if cells is None or row >= cells.cohorts or k >= cells.lengths[row]:
             self.notify("Move to a cohort's cell to list its customers (the average row has none of its own).",
                         markup=False)
             return
-        self.post_message(self.CellSelected(self._first + row, k))
+        self.post_message(self.CellSelected(row, k))
+
+    async def _on_click(self, event: events.Click) -> None:
+        """A click on a cell moves the cursor like a key does; a click on the cursor's cell is Enter."""
+        meta = event.style.meta
+        if "row" not in meta or "column" not in meta or meta.get("out_of_bounds", False):
+            return
+        target = Coordinate(meta["row"], meta["column"])
+        if target.row == HEADER or target.column == LABEL:
+            return
+        event.stop()
+        before = self.cursor_coordinate
+        self.cursor_coordinate = target
+        if target == before:
+            self._select(target)
+        else:
+            self.user_moved()

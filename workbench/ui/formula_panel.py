@@ -92,7 +92,9 @@ class FormulaPanel(Static):
     HELP = ("CRR counts CE − CN as the customers kept; the starting customers' retention follows the CS "
             "customers themselves. They differ when new customers leave in the same period or lapsed ones return.")
 
-    view: reactive[FormulaView | None] = reactive(None, layout=True)
+    # The panel's height is set in app.tcss (never from its text), so a new view needs no layout of the
+    # screen: with one, every n/p cost a full layout pass.
+    view: reactive[FormulaView | None] = reactive(None)
 
     def watch_view(self, view: FormulaView | None) -> None:
-        self.update(Text("Loading…") if view is None else formula_text(view))
+        self.update(Text("Loading…") if view is None else formula_text(view), layout=False)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from workbench.io import LoadOptions
 from workbench.io.load import LoadResult, load
+from workbench.metrics.engines.sources import SourceChoice, load_source
 from workbench.resources import sample_paths
 from workbench.ui.model import Analysis, ViewSettings, compute
 
@@ -30,12 +31,16 @@ class Loaded:
 
 def load_and_compute(paths: list[str] | None, options: LoadOptions, settings: ViewSettings,
                      progress: Callable[[str, float], None],
-                     cancelled: Callable[[], bool]) -> Loaded | None:
+                     cancelled: Callable[[], bool], source: SourceChoice | None = None) -> Loaded | None:
     """Load ``paths`` (none: the bundled sample data) and compute; None when cancelled on the way.
 
     Raises FileNotFoundError when the bundled sample data is missing from the installation."""
     files = paths or sample_paths()
-    result = load(files, options, progress=lambda message, fraction: progress(message, fraction * READ_SHARE))
+    if source is not None and not source.embedded(files):
+        progress(f"asking the {source.engine or 'database'} engine", 0.1)
+        result = load_source(files, options, source)  # EngineError: the caller says it in one line
+    else:
+        result = load(files, options, progress=lambda message, fraction: progress(message, fraction * READ_SHARE))
     if cancelled():
         return None
     progress(COMPUTING, READ_SHARE + 0.05)

@@ -80,7 +80,7 @@ class MainScreen(Screen):
     class Ready(Message):
         """The screen is laid out: the app may start loading into it."""
 
-    period: reactive[int] = reactive(0, bindings=True, init=False)  # position in the flow rows
+    period: reactive[int] = reactive(0, init=False)  # position in the flow rows (bindings: see watch_period)
     playing: reactive[bool] = reactive(False, bindings=True, init=False)
 
     def __init__(self) -> None:
@@ -203,8 +203,11 @@ class MainScreen(Screen):
             return True if count > 1 else None
         return True
 
-    def watch_period(self) -> None:
+    def watch_period(self, old: int, new: int) -> None:
         self._sync_period(move_cursor=True)
+        count = len(self.analysis.flow_rows) if self.analysis else 0
+        if _at_ends(old, count) != _at_ends(new, count):  # the footer dims n/p only at the ends; refreshing
+            self.refresh_bindings()  # the bindings on every step made the footer recompose all its keys
 
     def _sync_period(self, move_cursor: bool, prefer_row: int | None = None) -> None:
         analysis = self.analysis
@@ -406,10 +409,12 @@ class MainScreen(Screen):
         if ramp is None:
             return
         legend = Text()
-        if self.table.hidden_cohorts:
-            legend.append(f"{self.table.hidden_cohorts:,} older cohorts not shown (ctrl+s: all) · ", style="bold")
         legend.append("%")
         for index in range(STEPS):
             legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
         legend.append(" · ~ not over · underlined: current period")
         self.legend.update(legend)
+
+
+def _at_ends(position: int, count: int) -> tuple[bool, bool]:
+    return position <= 0, position >= count - 1

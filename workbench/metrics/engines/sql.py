@@ -248,7 +248,7 @@ def period_index(spec: PeriodSpec, column: str) -> str:
         days = f"DATE_DIFF('day', DATE '1970-01-01', CAST({column} AS DATE))"
         if spec.unit == "day":
             return f"CAST({days} AS BIGINT)"
-        return f"CAST(FLOOR(({days} + {spec._week_shift()}) / 7.0) AS BIGINT)"
+        return f"CAST(FLOOR(({days} + {spec.week_shift()}) / 7.0) AS BIGINT)"
     year = f"CAST(EXTRACT(YEAR FROM {column}) AS BIGINT)"
     if spec.unit == "year":
         return year
