@@ -257,7 +257,8 @@ def test_a_toggle_that_keeps_the_period_reuses_the_reductions(monkeypatch):
 
     fresh = analyze(datasets, AnalysisOptions(retention="unbounded", margin=0.3))
     monkeypatch.setattr(report_module, "aggregate", no_scan)
-    monkeypatch.setattr(report_module, "reduce_subscriptions", no_scan)
+    monkeypatch.setattr(report_module, "reduce_dataset", no_scan)
+    monkeypatch.setattr(report_module, "observed_of", no_scan)
     monkeypatch.setattr(report_module, "nps_summary", no_scan)
     monkeypatch.setattr(report_module, "resolve_as_of", no_scan)
     cached = analyze(datasets, AnalysisOptions(retention="unbounded", margin=0.3), cache=cache)

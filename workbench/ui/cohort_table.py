@@ -155,10 +155,10 @@ class CohortTable(GridKeys):
 
     def row_of_cohort(self, calendar_index: int | None) -> int | None:
         """The table row of the cohort starting in calendar period ``calendar_index`` (None if not shown)."""
-        try:
-            return self._cohort_index.index(calendar_index) if calendar_index is not None else None
-        except ValueError:
+        cells = self._cells
+        if cells is None or calendar_index is None or calendar_index not in cells.cohort_index:
             return None
+        return list(cells.cohort_index).index(calendar_index)
 
     def triangle_row(self, row: int | None) -> int | None:
         """The triangle's row index of a table row (None for the average row)."""
