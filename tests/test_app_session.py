@@ -423,3 +423,32 @@ async def test_the_palette_offers_the_new_moves(files, words):
         help_rows = [text.lower() for _, text, _ in __import__("workbench.ui.help_screen", fromlist=["x"])
                      .binding_rows(app.screen)]
         assert any(words in text for text in help_rows)
+
+
+# ---------------------------------------------------------------- bug 4: Home/End tell the panels
+
+
+@pytest.mark.parametrize("keys", [("home",), ("end",), ("g", "end"), ("ctrl+home",), ("ctrl+end",), ("g", "home")])
+@run_async
+async def test_home_and_end_move_to_a_cell_and_tell_the_panels(files, keys):
+    from workbench.ui.customers_screen import CustomersScreen
+    from workbench.ui.views import cell_info
+
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("p", "p", *keys)
+        await pilot.pause()
+        table = app.query_one(CohortTable)
+        cursor = table.cursor_coordinate
+        cell = cell_info(app.analysis, table.triangle_row(cursor.row), cursor.column)
+        if table.triangle_row(cursor.row) is not None:
+            assert cell is not None  # never an empty column past the triangle's edge
+            assert app.main.cell == cell
+            assert f"Cell {cell.cohort} +{cell.k} ({cell.period})" in plain(app.query_one(FormulaPanel))
+            if cell.period in [r.period for r in app.analysis.flow_rows]:  # the first period has no formula
+                assert current_label(app) == cell.period  # the current period followed the cell
+            await pilot.press("enter")
+            await ready(app, pilot)
+            assert isinstance(app.screen, CustomersScreen)
+            assert f"Cohort {cell.cohort}, +{cell.k}" in plain(app.screen.query_one("#customers-title"))

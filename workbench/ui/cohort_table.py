@@ -462,17 +462,29 @@ class CohortTable(GridKeys):
         self.move_cursor(row=row - min(height, row), scroll=False)
         self.user_moved()
 
+    # Home/End and ctrl+Home/End move the cursor like the arrows do, so the panels follow (issue 13: they
+    # moved it silently, and End landed on the blank column past the last period)
+
     def action_scroll_top(self) -> None:
         self.cursor_coordinate = Coordinate(0, self.cursor_coordinate.column)
+        self.user_moved()
 
     def action_scroll_bottom(self) -> None:
         self.cursor_coordinate = Coordinate(self.row_count - 1, self.cursor_coordinate.column)
+        self.user_moved()
 
     def action_scroll_home(self) -> None:
         self.move_cursor(column=0)
+        self.user_moved()
 
     def action_scroll_end(self) -> None:
-        self.move_cursor(column=self._cells.columns - 1 if self._cells is not None else 0)
+        cells = self._cells
+        if cells is None:
+            return
+        row = self.cursor_coordinate.row
+        last = cells.lengths[row] - 1 if row < cells.cohorts else cells.data_columns - 1
+        self.move_cursor(column=max(last, 0))
+        self.user_moved()
 
     def action_select_cursor(self) -> None:
         self._select(self.cursor_coordinate)
