@@ -452,3 +452,18 @@ async def test_home_and_end_move_to_a_cell_and_tell_the_panels(files, keys):
             await ready(app, pilot)
             assert isinstance(app.screen, CustomersScreen)
             assert f"Cohort {cell.cohort}, +{cell.k}" in plain(app.screen.query_one("#customers-title"))
+
+
+# ---------------------------------------------------------------- 80×24: the triangle opens on its first periods
+
+
+@run_async
+async def test_the_triangle_opens_with_its_first_periods_in_view():
+    app = RetentionApp([])  # the bundled sample: 24 months, far wider than 80 columns
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        assert table.scroll_x == 0  # +0 is on screen, not +15 … +23
+        cursor = table.cursor_coordinate
+        assert cursor.column == 0 and table.triangle_row(cursor.row) == len(table.triangle.rows) - 1
+        assert current_label(app) == app.analysis.flow_rows[-1].period  # still the latest period

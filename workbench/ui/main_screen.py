@@ -171,6 +171,8 @@ class MainScreen(Screen):
         if old is not None and old_cell is not None:
             start = old.spec.start_of(old.spec.index_of_label(old_cell.cohort))
             cohort_index = analysis.spec.index_of(start)
+        elif analysis.period_index:  # first show: the newest cohort's cell, so the first periods are in view
+            cohort_index = analysis.period_index[position] if 0 <= position < analysis.step_count else None
         self.table.percent = self.app.settings.percent
         self.table.triangle = analysis.report.cohorts
         self._update_legend()
