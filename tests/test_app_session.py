@@ -467,3 +467,29 @@ async def test_the_triangle_opens_with_its_first_periods_in_view():
         cursor = table.cursor_coordinate
         assert cursor.column == 0 and table.triangle_row(cursor.row) == len(table.triangle.rows) - 1
         assert current_label(app) == app.analysis.flow_rows[-1].period  # still the latest period
+
+
+# ---------------------------------------------------------------- bug 8: a triangle without its cohort labels
+
+
+@run_async
+async def test_every_drawn_triangle_line_starts_with_its_cohort_label(files):
+    """The labels were the old DataTable's row-label column, sized by Textual at the next layout: drawn before
+    it, a triangle had no labels. The line-API triangle draws each label in the same line as its cells; this
+    checks every line on screen after each change that rebuilds the triangle."""
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        for keys in ((), ("c",), ("u",), ("T",), ("t",), ("ctrl+r",), ("W",), ("M",)):
+            await pilot.press(*keys)
+            await ready(app, pilot)
+            table = app.query_one(CohortTable)
+            rows = table.triangle.rows
+            top = int(table.scroll_y)
+            for y in range(1, table.scrollable_content_region.height):
+                row = top + y - 1
+                line = table.render_line(y).text
+                if row < len(rows):
+                    assert line.startswith(f"{rows[row].cohort} ({rows[row].size:,})"), (keys, y, line)
+                elif row == len(rows):
+                    assert line.startswith("average"), (keys, y, line)
