@@ -171,8 +171,9 @@ class MainScreen(Screen):
         if old is not None and old_cell is not None:
             start = old.spec.start_of(old.spec.index_of_label(old_cell.cohort))
             cohort_index = analysis.spec.index_of(start)
-        elif analysis.period_index:  # first show: the newest cohort's cell, so the first periods are in view
-            cohort_index = analysis.period_index[position] if 0 <= position < analysis.step_count else None
+        triangle = analysis.report.cohorts
+        # first show: the newest cohort reaching the period, so the first periods are in view (not +15 … +23)
+        newest = len(triangle.rows) - 1 if old is None and triangle is not None and triangle.rows else None
         self.table.percent = self.app.settings.percent
         self.table.triangle = analysis.report.cohorts
         self._update_legend()
@@ -181,7 +182,8 @@ class MainScreen(Screen):
         self.set_reactive(MainScreen.period, max(position, 0))
         self._keep_moment = old is not None
         try:
-            self._sync_period(move_cursor=True, prefer_row=self.table.row_of_cohort(cohort_index))
+            prefer = self.table.row_of_cohort(cohort_index) if newest is None else newest
+            self._sync_period(move_cursor=True, prefer_row=prefer)
         finally:
             self._keep_moment = False
         self.refresh_bindings()
