@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import polars as pl
 from hypothesis import strategies as st
@@ -124,9 +125,35 @@ def dataset(kind: str, frame: pl.DataFrame) -> Dataset:
 # ---------------------------------------------------------------- events
 
 
+class Seen(NamedTuple):
+    """Up to when the data is known: through ``until`` (a log with times of day), or up to the midnight
+    ``until`` after the last date (a log of dates, ``date_only``)."""
+
+    until: datetime
+    date_only: bool
+
+    def ended(self, period_end: datetime) -> bool:
+        return period_end <= self.until
+
+    def begun(self, period_start: datetime) -> bool:
+        return period_start < self.until if self.date_only else period_start <= self.until
+
+
+def ref_seen(times: list[datetime | None], as_of: datetime | None) -> Seen:
+    """The definition, read plainly: the earlier of as_of and the latest time in the data; when every time
+    is at midnight (a log of dates) the last date is a whole day, so the data is known up to the next midnight."""
+    times = [t for t in times if t is not None]
+    through = max(times) if as_of is None else min(as_of, max(times))
+    if all(t.hour == t.minute == t.second == t.microsecond == 0 for t in times):
+        return Seen(datetime(through.year, through.month, through.day) + timedelta(days=1), True)
+    return Seen(through, False)
+
+
 def ref_events(frame: pl.DataFrame, unit: str, week_start: str, as_of: datetime | None):
-    """Per customer: active period starts, revenue per period, and the periods shown."""
+    """Per customer: active period starts, revenue per period, and the periods shown; first, how far the
+    data is known (:func:`ref_seen`)."""
     rows = [r for r in frame.iter_rows(named=True)]
+    seen = ref_seen([r["ts"] for r in rows], as_of)
     as_of = as_of or max(r["ts"] for r in rows)
     active: dict[str, set[datetime]] = {}
     revenue: dict[tuple[str, datetime], float] = {}
@@ -137,14 +164,14 @@ def ref_events(frame: pl.DataFrame, unit: str, week_start: str, as_of: datetime 
         active.setdefault(r["customer_id"], set()).add(p)
         revenue[(r["customer_id"], p)] = revenue.get((r["customer_id"], p), 0.0) + r["revenue"]
     if not active:
-        return as_of, active, revenue, []
+        return seen, active, revenue, []
     first = min(min(s) for s in active.values())
-    last = max(period_start(as_of - US, unit, week_start), max(max(s) for s in active.values()))
-    return as_of, active, revenue, period_list(first, last, unit)
+    last = max(period_start(seen.until - US, unit, week_start), max(max(s) for s in active.values()))
+    return seen, active, revenue, period_list(first, last, unit)
 
 
 def ref_event_triangle(frame, unit, week_start, as_of, mode):
-    as_of, active, _, periods = ref_events(frame, unit, week_start, as_of)
+    seen, active, _, periods = ref_events(frame, unit, week_start, as_of)
     out = []
     for i, c in enumerate(periods):
         members = [k for k, s in active.items() if min(s) == c]
@@ -156,13 +183,13 @@ def ref_event_triangle(frame, unit, week_start, as_of, mode):
                 counts.append(sum(1 for m in members if max(active[m]) >= p))
             else:
                 counts.append(sum(1 for m in members if p in active[m]))
-            complete.append(next_start(p, unit) <= as_of)
+            complete.append(seen.ended(next_start(p, unit)))
         out.append((label(c, unit), len(members), counts, complete))
     return out
 
 
 def ref_event_flow(frame, unit, week_start, as_of):
-    as_of, active, revenue, periods = ref_events(frame, unit, week_start, as_of)
+    seen, active, revenue, periods = ref_events(frame, unit, week_start, as_of)
     out = []
     for prev, p in zip(periods, periods[1:], strict=False):
         cs = [m for m, s in active.items() if prev in s]
@@ -176,7 +203,7 @@ def ref_event_flow(frame, unit, week_start, as_of):
         gross = sum(min(revenue[(m, p)], revenue[(m, prev)]) for m in kept)
         out.append({"period": label(p, unit), "CS": len(cs), "CN": len(cn), "CE": len(ce), "retained": len(kept),
                     "churned": len(cs) - len(kept), "resurrected": len(back),
-                    "complete": next_start(p, unit) <= as_of, "revenue": rev,
+                    "complete": seen.ended(next_start(p, unit)), "revenue": rev,
                     "nrr": net / rev_prev * 100 if rev_prev else None,
                     "grr": gross / rev_prev * 100 if rev_prev else None,
                     "ids": {"CS": cs, "CN": cn, "CE": ce, "retained": kept,
@@ -188,8 +215,10 @@ def ref_event_flow(frame, unit, week_start, as_of):
 
 
 def ref_subscribers(frame: pl.DataFrame, as_of: datetime | None):
-    """Per customer (start, end, mrr): earliest start, latest end (None if any row is open), as of ``as_of``."""
+    """How far the data is known, and per customer (start, end, mrr): earliest start, latest end (None if any
+    row is open), as of ``as_of``."""
     rows = [r for r in frame.iter_rows(named=True)]
+    seen = ref_seen([r["start"] for r in rows] + [r["end"] for r in rows], as_of)
     if as_of is None:
         as_of = max(max(r["start"], r["end"] or r["start"]) for r in rows)
     spans: dict[str, list] = {}
@@ -201,38 +230,38 @@ def ref_subscribers(frame: pl.DataFrame, as_of: datetime | None):
         span[0] = min(span[0], r["start"])
         span[2] = span[2] or end is None
         span[1] = None if span[2] else max(span[1], end)
-    return as_of, {c: (s[0], s[1], s[3]) for c, s in spans.items()}
+    return seen, {c: (s[0], s[1], s[3]) for c, s in spans.items()}
 
 
 def _alive(end: datetime | None, at: datetime) -> bool:
     return end is None or end > at
 
 
-def ref_sub_periods(customers, unit, week_start, as_of):
+def ref_sub_periods(customers, unit, week_start, seen):
     if not customers:
         return []
     first = min(period_start(s, unit, week_start) for s, _, _ in customers.values())
-    last = max(period_start(as_of - US, unit, week_start),
+    last = max(period_start(seen.until - US, unit, week_start),
                max(period_start(s, unit, week_start) for s, _, _ in customers.values()))
     return period_list(first, last, unit)
 
 
 def ref_sub_triangle(frame, unit, week_start, as_of):
-    as_of, customers = ref_subscribers(frame, as_of)
-    periods = ref_sub_periods(customers, unit, week_start, as_of)
+    seen, customers = ref_subscribers(frame, as_of)
+    periods = ref_sub_periods(customers, unit, week_start, seen)
     out = []
     for i, c in enumerate(periods):
         members = [v for v in customers.values() if period_start(v[0], unit, week_start) == c]
         if not members:
             continue
         counts = [len(members)] + [sum(1 for _, end, _ in members if _alive(end, p)) for p in periods[i + 1:]]
-        out.append((label(c, unit), len(members), counts, [p <= as_of for p in periods[i:]]))
+        out.append((label(c, unit), len(members), counts, [seen.begun(p) for p in periods[i:]]))
     return out
 
 
 def ref_sub_flow(frame, unit, week_start, as_of):
-    as_of, customers = ref_subscribers(frame, as_of)
-    periods = ref_sub_periods(customers, unit, week_start, as_of)
+    seen, customers = ref_subscribers(frame, as_of)
+    periods = ref_sub_periods(customers, unit, week_start, seen)
     out = []
     for p in periods[1:]:
         e = next_start(p, unit)
@@ -245,7 +274,7 @@ def ref_sub_flow(frame, unit, week_start, as_of):
         mrr_cs = sum(customers[k][2] for k in cs)
         mrr_kept = sum(customers[k][2] for k in kept)
         out.append({"period": label(p, unit), "CS": len(cs), "CN": len(cn), "CE": len(ce), "retained": len(kept),
-                    "churned": len(cs) - len(kept), "new_lost": len(lost), "complete": e <= as_of,
+                    "churned": len(cs) - len(kept), "new_lost": len(lost), "complete": seen.ended(e),
                     "revenue": sum(customers[k][2] for k in ce),
                     "nrr": mrr_kept / mrr_cs * 100 if mrr_cs else None,
                     "ids": {"CS": cs, "CN": cn, "CE": ce, "retained": kept,

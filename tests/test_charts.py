@@ -254,7 +254,15 @@ def test_ascii_is_automatic_without_utf8():
     utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     assert not wants_ascii(utf8, environ={})
     assert not wants_ascii(utf8, environ={"LANG": "en_US.UTF-8"})
-    assert not wants_ascii(utf8, environ={"LC_CTYPE": "C.UTF-8", "LANG": "C"})  # Python's own coercion of C
+    assert not wants_ascii(utf8, environ={"LC_CTYPE": "C.UTF-8"})
+    assert not wants_ascii(utf8, environ={"LANG": "C.UTF-8"})
+    assert not wants_ascii(utf8, environ={"LC_ALL": "C.UTF-8", "LANG": "C"})
+    # LANG=C: Python coerces its own LC_CTYPE to C.UTF-8 and writes UTF-8, but the terminal asked for the C
+    # locale (plain ASCII), as does LC_ALL=POSIX (Python's UTF-8 mode) (issue 13)
+    assert wants_ascii(utf8, environ={"LC_CTYPE": "C.UTF-8", "LANG": "C"})
+    assert wants_ascii(utf8, environ={"LC_ALL": "POSIX"})
+    assert wants_ascii(utf8, environ={"LC_ALL": "C", "LANG": "en_US.UTF-8"})
+    assert wants_ascii(utf8, environ={"LANG": "POSIX"})
     assert not wants_ascii(utf8, environ={"LANG": "de_DE.utf8@euro"})
     # Python falls back to UTF-8 when a named locale is not installed; the terminal still expects Latin-1
     assert wants_ascii(utf8, environ={"LC_CTYPE": "C.UTF-8", "LANG": "en_US.ISO-8859-1"})

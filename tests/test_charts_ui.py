@@ -180,7 +180,11 @@ def test_plotted_values_are_the_metrics(data):
             line = spec.by_label("churn %")
             assert list(line.y) == [r.churn_rate for r in rows if r.complete and r.churn_rate is not None]
             top = strip_colors(app.query_one(Chart).plain()).split("\n")
-            assert any(f"{max(line.y):.1f}" in row for row in top)  # the y axis reaches the largest value
+            # the y axis reaches the largest value, with even, round ticks (issue 13: no 548.0, no 83.3)
+            ticks = [float(row.split("┤")[0].replace(",", "")) for row in top if "┤" in row.split("│")[0]]
+            assert max(ticks) >= max(line.y)
+            steps = {round(a - b, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
+            assert len(steps) == 1 and all(t == int(t) for t in ticks)
     run(scenario())
 
 

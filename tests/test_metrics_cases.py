@@ -35,22 +35,31 @@ def events(rows) -> pl.DataFrame:
                         schema={"customer_id": pl.String, "ts": pl.Datetime("us"), "revenue": pl.Float64})
 
 
-# a: Jan 5, Feb 10, Apr 1; b: Jan 20; c: Feb 1, Mar 15; d: Mar 31 23:59. As of May 1 (April complete).
+# a: Jan 5, Feb 10, Apr 1; b: Jan 20; c: Feb 1, Mar 15; d: Mar 31 23:59.
 EVENTS = events([("a", D(2024, 1, 5)), ("a", D(2024, 2, 10)), ("a", D(2024, 4, 1)), ("b", D(2024, 1, 20)),
                  ("c", D(2024, 2, 1)), ("c", D(2024, 3, 15)), ("d", D(2024, 3, 31, 23, 59))])
 AS_OF = AnalysisOptions(period=MONTH, as_of=D(2024, 5, 1))
+# the log above ends on Apr 1 00:00, so as of May 1 April is still not observed to its end (issue 13). The same
+# log of dates (d on Mar 31) with one more customer on Apr 30 (x, a cohort of its own) reaches the end of April.
+EVENTS_TO_MAY = events([("a", D(2024, 1, 5)), ("a", D(2024, 2, 10)), ("a", D(2024, 4, 1)), ("b", D(2024, 1, 20)),
+                        ("c", D(2024, 2, 1)), ("c", D(2024, 3, 15)), ("d", D(2024, 3, 31)), ("x", D(2024, 4, 30))])
 
 
 def test_event_triangle_by_hand():
-    t = cohort_triangle(dataset("events", EVENTS), AS_OF)
-    # Jan {a, b}: Jan 2, Feb 1 (a), Mar 0, Apr 1 (a); Feb {c}: Feb, Mar, not Apr; Mar {d}; no April cohort.
+    t = cohort_triangle(dataset("events", EVENTS_TO_MAY), AS_OF)
+    # Jan {a, b}: Jan 2, Feb 1 (a), Mar 0, Apr 1 (a); Feb {c}: Feb, Mar, not Apr; Mar {d}; Apr {x}.
     assert [(r.cohort, r.size, r.active) for r in t.rows] == [
-        ("2024-01", 2, (2, 1, 0, 1)), ("2024-02", 1, (1, 1, 0)), ("2024-03", 1, (1, 0))]
+        ("2024-01", 2, (2, 1, 0, 1)), ("2024-02", 1, (1, 1, 0)), ("2024-03", 1, (1, 0)), ("2024-04", 1, (1,))]
     assert t.rows[0].retention == (100.0, 50.0, 0.0, 50.0)
     assert all(all(r.complete) for r in t.rows)
-    # k = 1 over all three cohorts: (1 + 1 + 0) / (2 + 1 + 1) = 50%; k = 3: Jan only, 1 / 2.
+    # k = 1 over the first three cohorts: (1 + 1 + 0) / (2 + 1 + 1) = 50%; k = 3: Jan only, 1 / 2.
     assert t.average == (100.0, 50.0, 0.0, 50.0)
-    assert t.average_cohorts == (3, 3, 2, 1)
+    assert t.average_cohorts == (4, 3, 2, 1)
+    # without x the log ends on Apr 1 00:00: as of May 1, April is not observed to its end, so not over
+    # (and not in the averages): an as-of later than the data invents nothing
+    short = cohort_triangle(dataset("events", EVENTS), AS_OF)
+    assert [r.complete for r in short.rows] == [(True, True, True, False), (True, True, False), (True, False)]
+    assert short == cohort_triangle(dataset("events", EVENTS), AnalysisOptions(period=MONTH))
     unbounded = cohort_triangle(dataset("events", EVENTS), AnalysisOptions(MONTH, D(2024, 5, 1), "unbounded"))
     # a's last event is in April, so a counts at every k of the Jan cohort; b only at k = 0.
     assert [r.active for r in unbounded.rows] == [(2, 1, 1, 1), (1, 1, 0), (1, 0)]
@@ -121,22 +130,26 @@ def test_subscriptions_by_hand():
 
 
 def test_subscription_rows_of_one_customer_are_one_span():
-    # two rows for z: Jan–Feb 15 and Mar 3 – open: z is one customer from Jan 10, never ended.
+    # two rows for z: Jan–Feb 15 and Mar 3 – open: z is one customer from Jan 10, never ended. The data (dates
+    # only) ends on Mar 3, so as of Apr 2 April is not observed: no April column (issue 13).
     frame = pl.DataFrame({"customer_id": ["z", "z"], "start": [D(2024, 1, 10), D(2024, 3, 3)],
                           "end": [D(2024, 2, 15), None], "revenue": [5.0, 7.0]})
     t = cohort_triangle(dataset("subscriptions", frame), AnalysisOptions(period=MONTH, as_of=D(2024, 4, 2)))
-    assert [(r.cohort, r.active) for r in t.rows] == [("2024-01", (1, 1, 1, 1))]
+    assert [(r.cohort, r.active) for r in t.rows] == [("2024-01", (1, 1, 1))]
 
 
 def test_cltv_by_hand_and_zero_churn():
-    # Events: Jan a 10, b 30 → ARPU 20; Feb a 20 → ARPU 20; churn in Feb: b left, 1 of 2 = 50%.
-    frame = events([("a", D(2024, 1, 2), 10.0), ("b", D(2024, 1, 9), 30.0), ("a", D(2024, 2, 2), 20.0)])
+    # Events: Jan a 10, b 30 → ARPU 20; Feb a 20 (+ 0 on the 29th: the log of dates reaches the end of
+    # February, so February is over) → ARPU 20; churn in Feb: b left, 1 of 2 = 50%.
+    frame = events([("a", D(2024, 1, 2), 10.0), ("b", D(2024, 1, 9), 30.0), ("a", D(2024, 2, 2), 20.0),
+                    ("a", D(2024, 2, 29), 0.0)])
     value = cltv(dataset("events", frame), AnalysisOptions(period=MONTH, as_of=D(2024, 3, 1), margin=0.5))
     # pooled ARPU (10 + 30 + 20) / 3 customer-months = 20; CLTV = 20 × 0.5 / 0.5 = 20.
     assert (value.arpu, value.churn_rate, value.cltv, value.margin_is_default) == (20.0, 0.5, 20.0, False)
     assert [r.per_customer for r in value.cumulative] == [(20.0, 30.0)]
-    open_subs = pl.DataFrame({"customer_id": ["a"], "start": [D(2024, 1, 2)], "end": [None],
-                              "revenue": [9.0]}, schema_overrides={"end": pl.Datetime("us")})
+    # b starts on Mar 31: the data reaches the end of March
+    open_subs = pl.DataFrame({"customer_id": ["a", "b"], "start": [D(2024, 1, 2), D(2024, 3, 31)], "end": [None, None],
+                              "revenue": [9.0, 1.0]}, schema_overrides={"end": pl.Datetime("us")})
     none = cltv(dataset("subscriptions", open_subs), AnalysisOptions(period=MONTH, as_of=D(2024, 4, 1)))
     assert none.cltv is None and none.churn_rate == 0 and "churn rate 0%" in none.note
     assert none.cumulative[0].per_customer == (9.0, 18.0, 27.0)
@@ -203,7 +216,8 @@ def test_analyze_multiple_kinds_and_json_keys():
     assert {"period", "CS", "CN", "CE", "retained", "churned", "crr", "churn_rate", "complete", "resurrected",
             "quick_ratio"} <= set(out["flow"][0])
     assert {"responses", "promoters", "passives", "detractors", "nps", "moe95", "by_period"} <= set(out["nps"])
-    assert out["nps"]["nps"] == 0.0 and len(out["nps"]["by_period"]) == 4  # Jan .. Apr
+    # the answers end on Feb 3: March and April are not observed, though as of May 1 (issue 13)
+    assert out["nps"]["nps"] == 0.0 and len(out["nps"]["by_period"]) == 2
 
 
 def test_options_are_checked():
@@ -247,6 +261,7 @@ def test_a_toggle_that_keeps_the_period_reuses_the_reductions(monkeypatch):
     monkeypatch.setattr(report_module, "reduce_dataset", no_scan)
     monkeypatch.setattr(report_module, "reduce_segment_lifetimes", no_scan)
     monkeypatch.setattr(report_module, "reduce_nps_lifetimes", no_scan)
+    monkeypatch.setattr(report_module, "observed_of", no_scan)
     monkeypatch.setattr(report_module, "nps_summary", no_scan)
     monkeypatch.setattr(report_module, "resolve_as_of", no_scan)
     cached = analyze(datasets, AnalysisOptions(retention="unbounded", margin=0.3), cache=cache)

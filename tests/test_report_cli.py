@@ -51,8 +51,10 @@ def test_json_events(data):
     assert (out["kind"], out["period"], out["as_of"]) == ("events", "month", "2024-05-01T00:00:00")
     first = {k: v for k, v in out["cohorts"][0].items() if k not in ("ci_lower", "ci_upper", "too_wide")}
     assert first == {"cohort": "2024-01", "size": 2, "active": [2, 1, 0, 1],
-                     "retention": [100.0, 50.0, 0.0, 50.0], "complete": [True, True, True, True]}
+                     "retention": [100.0, 50.0, 0.0, 50.0], "complete": [True, True, True, False]}
     assert out["cohorts"][0]["too_wide"] == [True] * 4  # 2 customers: too few to say anything
+    # the log ends on Apr 1 00:00: as of May 1, April is not observed to its end, and the notes say so
+    assert any("ends on 2024-04-01" in note for note in out["notes"])
     apr = out["flow"][-1]
     assert (apr["period"], apr["CS"], apr["CE"], apr["resurrected"], apr["quick_ratio"]) == ("2024-04", 2, 1, 1, 0.5)
     assert "new_lost" not in apr

@@ -124,7 +124,9 @@ def open_app(paths: tuple[str, ...], load_options: LoadOptions, source, analysis
     """Open the app on PATH... (default: the bundled sample data)."""
     from workbench.ui.app import run_app
 
-    run_app(list(paths), load_options, analysis(load_options.tz), ascii_charts=ascii_only, source=source)
+    status = run_app(list(paths), load_options, analysis(load_options.tz), ascii_charts=ascii_only, source=source)
+    if status:  # the app stopped on an error (its traceback is printed): the shell must know
+        sys.exit(status)
 
 
 def main() -> None:

@@ -214,7 +214,9 @@ def draw_figure(spec: ChartSpec, *, width: int, height: int, palette: Palette = 
     fig.plot_size(width, plot_height)
     fig._set_size(width, plot_height)
     fig.theme("clear")
-    fig.title(fit_title(spec.title, width - 2))
+    right = any(s.yside == "right" for s in spec.series)
+    # plotext drops a title wider than the plot: leave room for the tick labels on each side
+    fig.title(fit_title(spec.title, width - 9 - (8 if right else 0)))
     for index, s in enumerate(spec.series):
         if s.kind == "bar" and s.x:
             fig.bar([x + s.offset for x in s.x], list(s.y), marker=glyphs[index][0], color=palette.color(s.role), width=s.width,
@@ -240,14 +242,17 @@ def draw_figure(spec: ChartSpec, *, width: int, height: int, palette: Palette = 
         fig.ylabel(spec.ylabel)
     if spec.ylabel_right:
         fig.ylabel(spec.ylabel_right, yside="right")
+    rows = max(2, min(6, (plot_height - 3) // 2 + 1))
     if spec.ylim:
         fig.ylim(*spec.ylim)
     if spec.yticks and plot_height >= 8:
-        rows = plot_height - 2 - bool(spec.title) - bool(spec.xticks) - bool(spec.xlabel)
-        ticks = fit_ticks(spec.yticks, rows)
-        fig.yticks(ticks, [f"{t:g}" for t in ticks])
-    if spec.ylim_right:
-        fig.ylim(*spec.ylim_right, yside="right")
+        tick_rows = plot_height - 2 - bool(spec.title) - bool(spec.xticks) - bool(spec.xlabel)
+        ticks = fit_ticks(spec.yticks, tick_rows)  # ticks that would share a row: plotext writes either label
+        fig.yticks(ticks, [tick_label(t) for t in ticks])
+    elif not spec.ylim:
+        _nice_axis(fig, [s for s in spec.series if s.yside != "right"], rows, None, "left")
+    if right:
+        _nice_axis(fig, [s for s in spec.series if s.yside == "right"], rows, spec.ylim_right, "right")
     text = fig.build().rstrip("\n")
     canvas = _canvas(strip_colors(text), fig.monitor.xlim[0])
     if legend:
@@ -256,6 +261,44 @@ def draw_figure(spec: ChartSpec, *, width: int, height: int, palette: Palette = 
         text = strip_colors(text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return (to_ascii(text) if ascii else text), canvas
+
+
+def tick_label(value: float) -> str:
+    """A tick as written on an axis: ``548``, ``2.5``, ``0`` (never ``548.0``)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def nice_ticks(low: float, high: float, count: int, integer: bool = False) -> list[float]:
+    """About ``count`` evenly spaced round ticks (steps of 1, 2, 2.5 or 5 × 10^n) covering low..high; whole
+    steps when the values are counts."""
+    if high < low:
+        low, high = high, low
+    span = high - low or abs(high) or 1.0
+    raw = span / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    if integer:
+        step = max(1.0, float(math.ceil(step)))
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    if first == last:
+        last += 1
+    return [round(i * step, 10) for i in range(first, last + 1)]
+
+
+def _nice_axis(fig, series: Sequence[Series], count: int, fixed: tuple[float, float] | None, side: str) -> None:
+    """Even, round ticks on one y axis, covering every value (a fixed range only grows to fit the data: a CRR
+    above 100 % is drawn, not clipped)."""
+    values = [v for s in series for v in s.y if v is not None and math.isfinite(v)]
+    if not values and fixed is None:
+        return
+    low = min(values + ([fixed[0]] if fixed else []))
+    high = max(values + ([fixed[1]] if fixed else []))
+    if any(s.kind == "bar" for s in series):
+        low = min(low, 0.0)
+    integer = all(float(v).is_integer() for v in values) and fixed is None
+    ticks = nice_ticks(low, high, count, integer)
+    fig.ylim(ticks[0], ticks[-1], yside=side)
+    fig.yticks(ticks, [tick_label(t) for t in ticks], yside=side)
 
 
 def _canvas(plain: str, xlim) -> Canvas | None:
@@ -305,14 +348,28 @@ def _legend(spec: ChartSpec, glyphs: list[tuple[str, str]], palette: Palette, wi
             items.append((glyph, palette.color(s.role), s.label))
     if spec.marker_x is not None:
         items.append(("|" if ascii else "│", palette.marker, "now"))
-    out, used = "", 0
-    for glyph, colour, label in items:
-        piece = f"{glyph} {label}"
-        if used + len(piece) + 2 > width:
+    room = width - 1  # one blank column, so two charts side by side never run their legends together
+    for labels, gap in (([label for _, _, label in items], "  "), ([_short(label) for _, _, label in items], "  "),
+                        ([_short(label) for _, _, label in items], " ")):
+        if sum(len(label) + 2 for label in labels) + len(gap) * (len(labels) - 1) <= room:
             break
-        out += ("  " if used else "") + _ansi(colour) + glyph + "\x1b[0m " + label
-        used += len(piece) + (2 if used else 0)
+    out, used = "", 0
+    for (glyph, colour, _), label in zip(items, labels, strict=True):
+        piece = f"{glyph} {label}"
+        if used + len(piece) + (len(gap) if used else 0) > room:
+            break
+        out += (gap if used else "") + _ansi(colour) + glyph + "\x1b[0m " + label
+        used += len(piece) + (len(gap) if used else 0)
     return out
+
+
+def _short(label: str) -> str:
+    """A legend label without its trailing range or detail, for a narrow chart: 'promoters 9-10' → 'promoters',
+    'too few answers' → 'too few', '95% margin' → 'margin'."""
+    label = re.sub(r"\s+\d+\s*[-–]\s*\d+$", "", label)
+    label = re.sub(r"\s*\(.*\)$", "", label)
+    label = re.sub(r"^\d+%\s+", "", label)
+    return re.sub(r"\s+answers$", "", label)
 
 
 def _ansi(colour: ColorValue) -> str:
@@ -331,6 +388,8 @@ def fit_title(title: str, room: int) -> str:
     """The title, without its bracketed detail if it does not fit, cut with '...' if it still does not."""
     if len(title) > room and " (" in title:
         title = title[:title.index(" (")]
+    if len(title) > room and ", " in title:  # 'Scores 0-10, 2024-10: 2 answers, NPS 100' → '2024-10: ...'
+        title = title.split(", ", 1)[1]
     return title if len(title) <= room else title[:max(room - 3, 0)] + "..."
 
 

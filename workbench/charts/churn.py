@@ -40,5 +40,5 @@ def revenue_spec(flow: Flow | None, *, marker_index: int | None = None) -> Chart
     series += split_complete("NRR %", xs, [r.nrr for r in flow.rows], complete, role="emphasis")
     series += split_complete("GRR %", xs, [r.grr for r in flow.rows], complete, role="average")
     ticks, labels = _ticks(flow)
-    return ChartSpec("revenue", f"Net and gross revenue retention % per {flow.period.noun} (dot = not over)",
+    return ChartSpec("revenue", f"NRR and GRR % per {flow.period.noun} (revenue retention; dot = not over)",
                      tuple(series), xticks=ticks, xlabels=labels, marker_x=_marker(flow, marker_index))

@@ -51,7 +51,7 @@ def flow_spec(flow: Flow | None, *, marker_index: int | None = None, max_periods
         series.append(kept)
     labels = tuple(r.period + ("" if r.complete else INCOMPLETE) for r in rows)
     marker = float(marker_index) if marker_index is not None and marker_index in shown else None
-    bars = ", ".join(s.label for s in series if s.kind == "bar")
-    lines = ", ".join(s.label for s in series if s.kind != "bar")
-    return ChartSpec("flow", f"{bars} (bars) and {lines} (lines, right) per {flow.period.noun}",
+    bars = " ".join(s.label for s in series if s.kind == "bar")
+    lines = " ".join(s.label for s in series if s.kind != "bar")
+    return ChartSpec("flow", f"{bars} (bars) · {lines} (lines, right) per {flow.period.noun}",
                      tuple(series), xticks=tuple(xs), xlabels=labels, ylim_right=(0, 100), marker_x=marker)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workbench.charts.base import ChartSpec, Series, line
 from workbench.metrics import NpsStats, NpsSummary
-from workbench.present.table import EMPTY, INCOMPLETE
+from workbench.present.table import EMPTY, INCOMPLETE, counted
 
 GROUPS = (("detractors 0-6", range(0, 7), "bad"), ("passives 7-8", range(7, 9), "neutral"),
           ("promoters 9-10", range(9, 11), "good"))
@@ -26,7 +26,7 @@ def nps_trend_spec(summary: NpsSummary | None, *, marker_index: int | None = Non
                role="bad", kind="points")
     series = [s for s in (upper, lower, nps, few) if s.x]
     marker = float(marker_index) if marker_index is not None and 0 <= marker_index < len(stats) else None
-    return ChartSpec("nps", f"NPS per {summary.period.noun} with its 95% margin of error (band)", tuple(series),
+    return ChartSpec("nps", f"NPS per {summary.period.noun} and margin (band: 95% margin of error)", tuple(series),
                      xticks=tuple(float(x) for x in xs),
                      xlabels=tuple(s.label + ("" if s.complete else INCOMPLETE) for s in stats), ylim=(-100, 100), yticks=(-100, -50, 0, 50, 100),
                      marker_x=marker)
@@ -40,5 +40,5 @@ def nps_distribution_spec(stats: NpsStats | None) -> ChartSpec:
                           role=role, kind="bar") for name, scores, role in GROUPS)
     label = "all responses" if stats.label == "all" else stats.label
     nps = EMPTY if stats.nps is None else f"{stats.nps:.1f}"
-    return ChartSpec("nps_distribution", f"Scores 0-10, {label}: {stats.responses:,} answers, NPS {nps}",
+    return ChartSpec("nps_distribution", f"Scores 0-10, {label}: {counted(stats.responses, 'answer')}, NPS {nps}",
                      series, xticks=tuple(float(k) for k in range(11)), xlabels=tuple(str(k) for k in range(11)))

@@ -16,19 +16,33 @@ class ChartUnavailable(ValueError):
     """The data has nothing for this chart (e.g. an NPS chart without NPS data); the message says why."""
 
 
+_PLAIN_LOCALES = ("C", "POSIX")  # the locales of plain ASCII
+
+
 def wants_ascii(stream=None, environ: Mapping[str, str] | None = None) -> bool:
     """True when ``stream`` (default stdout) cannot take UTF-8, or the locale names another codeset
-    (``LANG=en_US.ISO-8859-1``): old terminals over SSH. The locale is checked as well because Python
-    switches its own streams to UTF-8 when the locale it finds is not installed, whatever the terminal does."""
+    (``LANG=en_US.ISO-8859-1``) or is the plain C/POSIX locale (``LANG=C``, ``LC_ALL=POSIX``): old terminals
+    over SSH. The locale is checked as well because Python writes UTF-8 whatever the terminal does when the
+    locale it finds is not installed, or is C or POSIX (it coerces its own ``LC_CTYPE`` to ``C.UTF-8`` and
+    turns on its UTF-8 mode, PEP 538 and 540)."""
     encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None) or ""
     if _normal(encoding) not in ("utf8", "utf8sig"):
         return True
     env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
-        value = env.get(var) or ""
+    values = {var: env.get(var) or "" for var in ("LC_ALL", "LC_CTYPE", "LANG")}
+    for value in values.values():
         if "." in value and _normal(value.split(".", 1)[1].split("@", 1)[0]) != "utf8":
             return True
-    return False
+    lang = values["LANG"]
+    if not values["LC_ALL"] and "." not in lang and _bare(lang) in _PLAIN_LOCALES and _bare(values["LC_CTYPE"]) in ("C", ""):
+        return True  # LANG=C, with LC_CTYPE unset or Python's own coercion to C.UTF-8
+    effective = next((v for v in values.values() if v), "")
+    return "." not in effective and _bare(effective) in _PLAIN_LOCALES
+
+
+def _bare(locale_name: str) -> str:
+    """The locale's name without its codeset and modifier: ``C.UTF-8`` → ``C``."""
+    return locale_name.split("@", 1)[0].split(".", 1)[0]
 
 
 def _normal(encoding: str) -> str:

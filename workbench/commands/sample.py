@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from workbench.present.table import counted
 from workbench.sample import (
     DEFAULT_CUSTOMERS,
     DEFAULT_SEED,
@@ -57,12 +58,12 @@ def sample(directory: str, seed: int, customers: int, until: datetime) -> None:
     started = time.perf_counter()
     frames = to_csv_frames(generate_frames(seed=seed, customers=customers, until=last_day))
     first, last = window(last_day)
-    click.echo(f"Sample data for {customers:,} customers, {first} to {last}, seed {seed}:")
+    click.echo(f"Sample data for {counted(customers, 'customer')}, {first} to {last}, seed {seed}:")
     for kind, name in FILES.items():
         target = folder / name
         try:
             write_atomically(frames[kind], target)
         except OSError as exc:
             _fail(f"cannot write {target} ({exc.strerror})")
-        click.echo(f"  {target}  {frames[kind].height:,} rows ({kind})")
+        click.echo(f"  {target}  {counted(frames[kind].height, 'row')} ({kind})")
     click.echo(f"Done in {time.perf_counter() - started:.1f} s. Open it with: workbench {folder}")

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
+from workbench.metrics.observed import Observed, observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import UNITS, PeriodSpec
 from workbench.metrics.reduce import data_as_of, reduce_events, reduce_nps, reduce_subscriptions
@@ -55,7 +56,9 @@ class Aggregates:
     """A dataset reduced once, shared by every finishing function.
 
     ``first``/``last`` are the first and last period indexes shown (None when no row is on or before as_of);
-    ``last`` is the later of the period just before as_of ends and the last period with data.
+    ``last`` is the later of the period holding the last observed moment and the last period with data.
+    ``observed``: how far the data reaches (the earlier of as_of and the data's end; whole days for a log of
+    dates); a period is over when it ended by then, never because as_of is later than the data.
     """
 
     kind: str
@@ -65,15 +68,19 @@ class Aggregates:
     last: int | None
     frame: pl.DataFrame
     has_revenue: bool
+    observed: Observed | None = None
 
     def periods(self) -> range:
         return range(self.first, self.last + 1) if self.first is not None else range(0)
 
+    def _observed(self) -> Observed:
+        return self.observed or Observed(self.as_of)
+
     def ended(self, idx: int) -> bool:
-        return self.period.end_of(idx) <= self.as_of
+        return self._observed().ended(self.period, idx)
 
     def begun(self, idx: int) -> bool:
-        return self.period.start_of(idx) <= self.as_of
+        return self._observed().begun(self.period, idx)
 
 
 _REDUCE = {"events": reduce_events, "subscriptions": reduce_subscriptions, "nps": reduce_nps}
@@ -117,8 +124,9 @@ def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) 
     else:
         frame = reduce_dataset(dataset, spec, as_of)
         data_first, data_last = (frame["cohort"].min(), frame["cohort"].max()) if frame.height else (None, None)
+    seen = observed_of(dataset, as_of) or Observed(as_of)
     if data_first is None:
-        return Aggregates(dataset.kind, spec, as_of, None, None, frame, has_revenue)
-    last = max(spec.index_of(as_of - _US), data_last)
+        return Aggregates(dataset.kind, spec, as_of, None, None, frame, has_revenue, seen)
+    last = max(seen.last_index(spec), data_last)
     check_span(spec, data_first, last)
-    return Aggregates(dataset.kind, spec, as_of, data_first, last, frame, has_revenue)
+    return Aggregates(dataset.kind, spec, as_of, data_first, last, frame, has_revenue, seen)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime
 
 from workbench.metrics.aggregates import latest_time, reduce_dataset
+from workbench.metrics.observed import Observed, observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
 
@@ -65,7 +66,6 @@ class NpsSummary:
 
 
 Z95 = 1.96
-_US = timedelta(microseconds=1)
 
 
 def moe95(promoters: int, detractors: int, n: int) -> float | None:
@@ -121,12 +121,15 @@ def nps_summary(dataset, options: AnalysisOptions | None = None) -> NpsSummary:
     options = options or AnalysisOptions()
     as_of = options.as_of or latest_time(dataset)
     frame = reduce_dataset(dataset, options.period, as_of) if as_of is not None else None
-    return nps_from(frame, options.period, as_of)
+    return nps_from(frame, options.period, observed_of(dataset, as_of))
 
 
-def nps_from(frame, spec: PeriodSpec, as_of) -> NpsSummary:
-    """NPS overall and per period (every period from the first response to as_of), with the trend, from the
-    ``period, score, responses`` aggregate of :func:`workbench.metrics.reduce.reduce_nps`."""
+def nps_from(frame, spec: PeriodSpec, seen: Observed | datetime | None) -> NpsSummary:
+    """NPS overall and per period (every period from the first response to the last observed one), with the
+    trend, from the ``period, score, responses`` aggregate of :func:`workbench.metrics.reduce.reduce_nps`.
+    ``seen``: how far the data reaches (:class:`~workbench.metrics.observed.Observed`; a datetime: as_of)."""
+    if isinstance(seen, datetime):
+        seen = Observed(seen)
     if frame is None or frame.height == 0:
         empty = nps_stats([0] * 11)
         return NpsSummary(spec, empty, (), None, "no responses")
@@ -134,13 +137,13 @@ def nps_from(frame, spec: PeriodSpec, as_of) -> NpsSummary:
     for p, score, n in frame.iter_rows():
         counts.setdefault(p, [0] * 11)[score] += n
     first = min(counts)
-    last = max(max(counts), spec.index_of(as_of - _US))
+    last = max(max(counts), seen.last_index(spec))
     by_period, previous = [], None
     for p in range(first, last + 1):
         dist = counts.get(p, [0] * 11)
         n = sum(dist)
         label = spec.label_of(p)
-        stats = nps_stats(dist, label, complete=spec.end_of(p) <= as_of)
+        stats = nps_stats(dist, label, complete=seen.ended(spec, p))
         change = stats.nps - previous if stats.nps is not None and previous is not None else None
         by_period.append(_with_change(stats, change))
         if n:

@@ -44,6 +44,18 @@ def data_as_of(lf: pl.LazyFrame, kind: str) -> datetime | None:
     return row.item(0, 0) if row.height else None
 
 
+def data_extent(lf: pl.LazyFrame, kind: str) -> tuple[datetime | None, bool]:
+    """The latest timestamp (as :func:`data_as_of`) and whether every timestamp is at midnight: a log of
+    dates, whose last date is a whole day of data (see :mod:`workbench.metrics.observed`)."""
+    columns = ("start", "end") if kind == "subscriptions" else ("ts",)
+    midnight = [(pl.col(c).is_null() | (pl.col(c).dt.truncate("1d") == pl.col(c))).all().alias(f"m_{c}")
+                for c in columns]
+    row = lf.select(pl.max_horizontal(*[pl.col(c).max() for c in columns]).alias("t"), *midnight).collect()
+    if not row.height or row.item(0, 0) is None:
+        return None, False
+    return row.item(0, 0), all(row.row(0)[1:])
+
+
 MICRO = 1_000_000  # money is summed in whole millionths
 
 

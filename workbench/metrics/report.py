@@ -20,6 +20,7 @@ from workbench.metrics.forecast import (
     revenue_per_alive_period,
 )
 from workbench.metrics.nps import NpsSummary, nps_summary
+from workbench.metrics.observed import observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.reduce import reduce_nps_lifetimes, reduce_segment_lifetimes
 from workbench.metrics.segments import NO_ANSWER, NpsRetention, Segments, segments_from
@@ -109,6 +110,11 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         if progress:
             progress(f"reducing {cohort_kind}", 0.0)
         agg = once((cohort_kind, fixed.period, as_of), lambda: aggregate(datasets[cohort_kind], fixed, as_of))
+        seen = agg.observed
+        if seen is not None and options.as_of is not None and seen.last_instant < options.as_of:
+            notes.append(f"the {cohort_kind} data ends on {seen.last_instant:%Y-%m-%d}: the {fixed.period.noun}s "
+                         f"after it up to the as-of date {options.as_of:%Y-%m-%d} are not observed, so they are "
+                         "not counted (no invented churn)")
         triangle = triangle_from(agg, fixed.retention)
         flow = flow_from(agg)
         value = cltv_from(agg, flow, fixed)
@@ -130,18 +136,21 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         frame = (agg.frame if cohort_kind == survival_kind else once(
             ("subscriptions", fixed.period, as_of),
             lambda: reduce_dataset(datasets["subscriptions"], fixed.period, as_of)))
-        survival = survival_from(frame, survival_kind, fixed.period, as_of, fixed.inactive)
-        segments = _segments(datasets[survival_kind], fixed, as_of, once) if survival is not None else None
+        seen = agg.observed if cohort_kind == survival_kind else once(
+            ("observed", "subscriptions", as_of), lambda: observed_of(datasets["subscriptions"], as_of))
+        until = seen.last_instant if seen else as_of  # censored at the last observed moment, not at as_of
+        survival = survival_from(frame, survival_kind, fixed.period, until, fixed.inactive)
+        segments = _segments(datasets[survival_kind], fixed, until, once) if survival is not None else None
     forecast = forecast_from(survival, fixed.discount)
     per_alive = revenue_per_alive_period(agg, value) if value is not None else None
     if survival is not None and forecast is None:
         notes.append("no forecast: no customer has churned yet")
     nps_retention = None
     if "nps" in datasets and survival is not None and _in_memory(datasets[survival.kind], datasets["nps"]):
-        frame, responses, respondents = once(("nps_lifetimes", survival.kind, fixed.period, as_of),
+        frame, responses, respondents = once(("nps_lifetimes", survival.kind, fixed.period, until),
                                              lambda: reduce_nps_lifetimes(datasets[survival.kind].lazy(), survival.kind,
-                                                                          datasets["nps"].lazy(), fixed.period, as_of))
-        groups = segments_from(frame, survival.kind, "NPS group", fixed.period, as_of, fixed.inactive, 3, NO_ANSWER,
+                                                                          datasets["nps"].lazy(), fixed.period, until))
+        groups = segments_from(frame, survival.kind, "NPS group", fixed.period, until, fixed.inactive, 3, NO_ANSWER,
                                "{}")
         if groups is not None:
             nps_retention = NpsRetention(groups, responses, respondents)

@@ -132,3 +132,8 @@ def latest(table: Table, rows: int | None = None, k_columns: int | None = None, 
     cut = replace(table, columns=tuple(table.columns[i] for i in keep),
                   rows=tuple(tuple(r[i] for i in keep) for r in (*body, *tail)))
     return cut, notes
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 customer``, ``2 customers``, ``1,204 responses``: a count with its noun agreeing."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

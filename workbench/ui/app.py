@@ -22,9 +22,11 @@ from workbench.io.load import LoadResult
 from workbench.io.problems import Severity
 from workbench.metrics import AnalysisOptions, customers_behind_cell, customers_in_flow
 from workbench.metrics.engines.sources import EngineError, SourceChoice
+from workbench.present.table import counted
 from workbench.present.writers import default_filename, write_table
 from workbench.ui.cohort_table import CohortTable
 from workbench.ui.commands import ActionCommands
+from workbench.ui.confirm_dialog import ConfirmDialog
 from workbench.ui.customers_screen import CustomersScreen
 from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.flow_view import FlowView
@@ -85,10 +87,14 @@ class RetentionApp(App[None]):
         self.load_data(self.paths or None, self.load_options, self.settings)
 
     def cancel_loading(self) -> None:
+        """Escape while loading: the load stops; what was loaded before (if anything) stays, as it was."""
         self.workers.cancel_group(self, "data")
         self.loading = False
         self.main.show_loading(False)
-        self.notify("Loading cancelled; ctrl+r loads again.")
+        if self.main.analysis is None:
+            self.main.show_message("Loading cancelled (escape); ctrl+r loads again.")
+        else:
+            self.notify("Reload cancelled: still showing the data loaded before; ctrl+r loads again.")
 
     @work(thread=True, exclusive=True, group="data")
     def load_data(self, paths: list[str] | None, options: LoadOptions, settings: ViewSettings) -> None:
@@ -149,7 +155,7 @@ class RetentionApp(App[None]):
             self.settings = replace(analysis.settings, percent=self.settings.percent)  # a table's own period
             self.main.show_analysis(analysis)
         else:
-            reason = error or "No file could be used, so there is nothing to show."
+            reason = error or _unusable(result)
             self.main.show_message(f"{reason}\nThe Data tab (6) lists each file's problems; "
                                    "fix them and press ctrl+r to reload.")
         if result.exit_status >= Severity.WARNING or (result.reports and not result.datasets):
@@ -176,11 +182,20 @@ class RetentionApp(App[None]):
         if self.analysis is not None and self.load_result is not None:
             self.show_flow_customers(self.analysis.flow_rows[event.position].period, event.term)
 
+    def _dataset_for(self, kind: str):
+        """The loaded dataset behind the analysis on screen (None when a later load replaced it)."""
+        datasets = self.load_result.datasets if self.load_result is not None else {}
+        return datasets.get(kind)
+
     @work(thread=True, exclusive=True, group="customers")
     def show_flow_customers(self, period: str, term: str) -> None:
         analysis = self.analysis
-        assert analysis is not None and self.load_result is not None and analysis.report.flow is not None
-        dataset = self.load_result.datasets[analysis.report.flow.kind]
+        if analysis is None or analysis.report.flow is None:
+            return
+        dataset = self._dataset_for(analysis.report.flow.kind)
+        if dataset is None:
+            self.call_from_thread(self.notify, "That data is no longer loaded; ctrl+r loads again.")
+            return
         try:
             ids = customers_in_flow(dataset, analysis.report.options, period, term)
         except ValueError as exc:  # a cohort table has no ids behind its numbers: say so
@@ -192,8 +207,12 @@ class RetentionApp(App[None]):
     @work(thread=True, exclusive=True, group="customers")
     def show_customers(self, info: CellInfo) -> None:
         analysis = self.analysis
-        assert analysis is not None and self.load_result is not None
-        dataset = self.load_result.datasets[analysis.report.cohorts.kind]
+        if analysis is None or analysis.report.cohorts is None:
+            return
+        dataset = self._dataset_for(analysis.report.cohorts.kind)
+        if dataset is None:
+            self.call_from_thread(self.notify, "That data is no longer loaded; ctrl+r loads again.")
+            return
         try:
             ids = customers_behind_cell(dataset, analysis.report.options, info.cohort, info.k)
         except ValueError as exc:  # a cohort table has no ids behind its numbers: say so
@@ -222,17 +241,29 @@ class RetentionApp(App[None]):
             self.notify("Nothing to export in this view yet.", severity="warning")
             return
 
-        def write(path: str | None) -> None:
-            if not path:
-                return
+        def write(path: str) -> None:
             try:
                 written = write_table(table, path)
             except OSError as exc:
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
                 return
-            self.notify(f"Wrote {len(table.rows):,} rows to {written}", title="Exported", markup=False)
+            self.notify(f"Wrote {counted(len(table.rows), 'row')} to {written}", title="Exported", markup=False)
 
-        self.push_screen(ExportDialog(str(Path.cwd() / default_filename(table, "csv"))), write)
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            target = Path(path).expanduser()
+            if not target.exists():
+                write(path)
+                return
+            if target.is_dir():
+                self.notify(f"{path} is a folder; name a file.", severity="error", markup=False)
+                return
+            question = f"Replace {target}?"
+            detail = "It exists; its contents are replaced (its permissions are kept)."
+            self.push_screen(ConfirmDialog(question, detail), lambda yes: write(path) if yes else None)
+
+        self.push_screen(ExportDialog(str(Path.cwd() / default_filename(table, "csv"))), chosen)
 
     def action_reload(self) -> None:
         self.main.playing = False
@@ -247,11 +278,21 @@ class RetentionApp(App[None]):
         self.notify("Charts in plain ASCII." if self.ascii_charts else "Charts in braille and box characters.")
 
 
+def _unusable(result: LoadResult) -> str:
+    """Why nothing can be shown: the first error of each file (a moved file: 'no such file')."""
+    reasons = [f"{report.path}: {problem.message}" for report in result.reports
+               for problem in report.problems[:1]]
+    head = "No file could be used, so there is nothing to show."
+    return head + ("\n" + "\n".join(reasons[:3]) if reasons else "")
+
+
 def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptions | None = None,
-            ascii_charts: bool | None = None, source: SourceChoice | None = None) -> None:
+            ascii_charts: bool | None = None, source: SourceChoice | None = None) -> int:
     """Open the app (``workbench [PATH...]``); with no path, the bundled sample data. ``ascii_charts``
     None: plain ASCII charts when the terminal's encoding or the locale is not UTF-8."""
     settings = ViewSettings() if analysis is None else ViewSettings.from_options(analysis)
     if ascii_charts is None:
         ascii_charts = wants_ascii(sys.__stdout__)
-    RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts, source=source).run()
+    app = RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts, source=source)
+    app.run()
+    return app.return_code or 0

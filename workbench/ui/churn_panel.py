@@ -31,7 +31,7 @@ class ChurnPanel(ReportPanel):
         history = self.query_one("#churn-history", Static)
         analysis = self.analysis
         if analysis is None:
-            current.update(Text("Loading…"))
+            current.update(Text(self.empty_text))
             history.update("")
             return
         rows = analysis.flow_rows
@@ -72,6 +72,7 @@ class ChurnPanel(ReportPanel):
                          f"{r.churned:>7,} ")
             lines.append(bar(r.churn_rate, largest, width) + "\n", style="bold" if index == self.position else "")
         history.update(lines)
+        self.keep_in_view(history, 1 + min(self.position, len(rows) - 1))
 
     def on_resize(self) -> None:
         self.redraw()

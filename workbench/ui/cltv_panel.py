@@ -33,7 +33,7 @@ class CltvPanel(ReportPanel):
         history = self.query_one("#cltv-history", Static)
         analysis = self.analysis
         if analysis is None:
-            formula.update(Text("Loading…"))
+            formula.update(Text(self.empty_text))
             history.update("")
             return
         value = analysis.report.cltv
@@ -60,8 +60,10 @@ class CltvPanel(ReportPanel):
                     + (" (the default: revenue counted as all profit)" if value.margin_is_default else "") + "\n")
         text.append(f"  churn rate share of customers lost per {noun} "
                     + (EMPTY if churn is None else f"{churn:.4f} ({churn * 100:.1f} %)") + "\n")
-        if value.note:
+        if value.cltv is None and value.note:  # why there is no CLTV (when there is one, the note repeats it)
             text.append(printable(value.note, 400) + "\n", style="italic")
+        else:
+            text.append(f"  ARPU and churn are pooled over the {noun}s that are over\n", style="italic")
         compared = analysis.report.cltv_compared
         if compared is not None:
             text.append("Brought so far ", style="bold")
@@ -76,11 +78,17 @@ class CltvPanel(ReportPanel):
         largest = max((r.arpu or 0.0) for r in rows) if rows else 0.0
         width = max(10, (self.size.width or 80) - 48)
         lines = Text(f"ARPU by {noun} (▶ current, ~ not over)\n", style="bold")
-        for r in rows:
+        current_line = None
+        for number, r in enumerate(rows):
             marker = "▶" if r.period == current else " "
+            if r.period == current:
+                current_line = number + 1
             lines.append(f"{marker} {printable(r.period):<11}{'' if r.complete else INCOMPLETE:1} {r.revenue:>12,.2f} "
-                         f"{r.customers:>7,} {_money(r.arpu):>9} {bar(r.arpu, largest, width)}\n")
+                         f"{r.customers:>7,} {_money(r.arpu):>9} {bar(r.arpu, largest, width)}\n",
+                         style="bold" if r.period == current else "")
         history.update(lines)
+        if current_line is not None:
+            self.keep_in_view(history, current_line)
 
     def on_resize(self) -> None:
         self.redraw()

@@ -153,6 +153,13 @@ class CohortTable(GridKeys):
             return cells.cohort_index[row] + k
         return None
 
+    def row_of_cohort(self, calendar_index: int | None) -> int | None:
+        """The table row of the cohort starting in calendar period ``calendar_index`` (None if not shown)."""
+        cells = self._cells
+        if cells is None or calendar_index is None or calendar_index not in cells.cohort_index:
+            return None
+        return list(cells.cohort_index).index(calendar_index)
+
     def triangle_row(self, row: int | None) -> int | None:
         """The triangle's row index of a table row (None for the average row)."""
         if row is None or self._cells is None or not 0 <= row < self._cells.cohorts:
@@ -455,17 +462,29 @@ class CohortTable(GridKeys):
         self.move_cursor(row=row - min(height, row), scroll=False)
         self.user_moved()
 
+    # Home/End and ctrl+Home/End move the cursor like the arrows do, so the panels follow (issue 13: they
+    # moved it silently, and End landed on the blank column past the last period)
+
     def action_scroll_top(self) -> None:
         self.cursor_coordinate = Coordinate(0, self.cursor_coordinate.column)
+        self.user_moved()
 
     def action_scroll_bottom(self) -> None:
         self.cursor_coordinate = Coordinate(self.row_count - 1, self.cursor_coordinate.column)
+        self.user_moved()
 
     def action_scroll_home(self) -> None:
         self.move_cursor(column=0)
+        self.user_moved()
 
     def action_scroll_end(self) -> None:
-        self.move_cursor(column=self._cells.columns - 1 if self._cells is not None else 0)
+        cells = self._cells
+        if cells is None:
+            return
+        row = self.cursor_coordinate.row
+        last = cells.lengths[row] - 1 if row < cells.cohorts else cells.data_columns - 1
+        self.move_cursor(column=max(last, 0))
+        self.user_moved()
 
     def action_select_cursor(self) -> None:
         self._select(self.cursor_coordinate)

@@ -7,11 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from workbench.io.text import printable
 from workbench.present.sections import customers_table
-from workbench.present.table import Table
+from workbench.present.table import Table, counted
 from workbench.ui.table import KeyTable
 
 
@@ -37,9 +37,10 @@ class CustomersScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="customers-box"):
-            yield Static(Text(f"{self._title} — {len(self._ids):,} customers"), id="customers-title")
+            yield Static(Text(f"{self._title} — {counted(len(self._ids), 'customer')}"), id="customers-title")
             yield CustomerTable(id="customers-table", cursor_type="row")
             yield Static(Text("c: copy ids · ctrl+s: export · escape: back", style="dim"))
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(CustomerTable)
@@ -52,5 +53,5 @@ class CustomersScreen(ModalScreen[None]):
 
     def action_copy_ids(self) -> None:
         self.app.copy_to_clipboard("\n".join(self._ids))
-        self.notify(f"Copied {len(self._ids):,} ids to the clipboard (if the terminal allows it; "
+        self.notify(f"Copied {counted(len(self._ids), 'id')} to the clipboard (if the terminal allows it; "
                     "ctrl+s writes a file)", markup=False)

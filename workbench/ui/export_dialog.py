@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 
 class ExportDialog(ModalScreen[str | None]):
@@ -24,6 +24,7 @@ class ExportDialog(ModalScreen[str | None]):
             yield Static(Text("Export this view to (.csv, or .md for Markdown):"))
             yield Input(value=self._suggestion, id="export-path")
             yield Static(Text("enter: write · escape: cancel", style="dim"))
+        yield Footer(compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Footer, Static
 
 
 @dataclass
@@ -63,6 +64,31 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
             for e in key_entries(screen)]
 
 
+def help_text(rows: list[tuple[str, str, str]], about: str) -> Table:
+    """Every key and what it does, wrapped under itself (never cut at the edge), then the words on reading
+    the numbers."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column("Key", no_wrap=True, style="bold")
+    grid.add_column("Does", ratio=1, overflow="fold")
+    grid.add_column("Where", no_wrap=True, style="dim")
+    for keys, text, where in rows:
+        grid.add_row(Text(keys), Text(text), Text(where))
+    grid.add_row("", "", "")
+    grid.add_row("", Text(about), "")
+    return grid
+
+
+class HelpScroll(VerticalScroll, can_focus=True):
+    """The help text; moves with the arrows, j/k, page up/down, home/end (g/G) like every other list."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False, id="help.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="help.up"),
+        Binding("g", "scroll_home", "Top", show=False, id="help.top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="help.bottom"),
+    ]
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys for the screen underneath (and the focused widget), plus a few words on reading the numbers."""
 
@@ -75,19 +101,15 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, rows: list[tuple[str, str, str]], about: str) -> None:
         super().__init__()
-        self._rows = rows
+        self.rows = rows
         self._about = about
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Static(Text("Keys  (escape closes)", style="bold"), id="help-title")
-            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="help-about"):
-                yield Static(Text(self._about))
+            yield Static(Text("Keys  (↑↓ j k scroll · escape closes)", style="bold"), id="help-title")
+            with HelpScroll(id="help-scroll"):
+                yield Static(help_text(self.rows, self._about), id="help-keys")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#help-keys", DataTable)
-        table.add_columns("Key", "Does", "Where")
-        for keys, text, where in self._rows:
-            table.add_row(Text(keys, style="bold"), Text(text), Text(where))
-        table.focus()
+        self.query_one(HelpScroll).focus()

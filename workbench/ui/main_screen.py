@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
@@ -22,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static, TabbedContent, TabPane
 
 from workbench.io.problems import FileReport
+from workbench.metrics import UNITS
 from workbench.present.table import Table
 from workbench.ui.charts import ChartBox
 from workbench.ui.cohort_table import CohortTable
@@ -30,9 +32,10 @@ from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo, FormulaPanel
 from workbench.ui.model import Analysis
 from workbench.ui.panel_base import ReportPanel
+from workbench.ui.prompt_dialog import PromptDialog
 from workbench.ui.ramp import STEPS, build_ramp
 from workbench.ui.tabs import TABS, ExportContext, tab
-from workbench.ui.views import cell_info, formula_view, status_line
+from workbench.ui.views import cell_info, cell_text, formula_view, status_line, step_for
 
 PLAY_SECONDS = 0.8
 
@@ -50,6 +53,16 @@ class MainScreen(Screen):
         Binding("t", "next_unit", "Granularity", id="view.unit_next",
                 tooltip="day → week → month → quarter → year"),
         Binding("T", "prev_unit", "Granularity back", show=False, id="view.unit_prev"),
+        *[Binding(unit[0].upper(), f"set_unit('{unit}')", f"By {unit}", show=False, id=f"view.unit_{unit}")
+          for unit in UNITS],
+        Binding("w", "toggle_week_start", "Weeks start Monday/Sunday", show=False, id="view.week_start",
+                tooltip="Weeks from Monday or from Sunday (by week)"),
+        Binding("colon", "goto", "Go to period", show=False, id="period.goto",
+                tooltip="Type a period or a date (2025-03, 2025-Q1, 2025-03-14) to jump to it"),
+        Binding("slash", "goto", "Go to period", show=False, id="period.goto_slash"),
+        Binding("y", "copy", "Copy", show=False, id="app.copy",
+                tooltip="Copy the cell under the cursor (or the current period's formula) to the clipboard; "
+                        "works over SSH in terminals that allow OSC 52"),
         Binding("v", "toggle_curves", "Curves/formula", show=False, id="view.curves",
                 tooltip="Under the triangle: the retention curves or the formula (wide terminals show both)"),
         Binding("a", "app.toggle_ascii", "ASCII/Unicode charts", show=False, id="view.ascii",
@@ -75,6 +88,10 @@ class MainScreen(Screen):
         self.analysis: Analysis | None = None
         self.reports: list[FileReport] = []
         self.cell: CellInfo | None = None
+        # the calendar moment the analyst chose (the start of the period they moved to): a granularity change,
+        # a reload or a toggle maps it to the new periods without moving it, so month → week → month comes back
+        self.moment: datetime | None = None
+        self._keep_moment = False
         self.last_step_seconds: float | None = None
         self._timer = None
 
@@ -123,26 +140,53 @@ class MainScreen(Screen):
         self.data_panel.reports = reports
 
     def show_message(self, text: str) -> None:
-        """No analysis to show (nothing usable was loaded): say why in the formula's place."""
-        self.formula.update(Text(text))
+        """No analysis to show (nothing usable was loaded, or the first load was cancelled): clear every
+        number of an earlier load, so nothing stale can be stepped or opened, and say why everywhere."""
+        self.playing = False
+        self.analysis = None
+        self.cell = None
+        self.table.triangle = None
+        self.table.current = None
+        for panel in self.panels:
+            if isinstance(panel, ReportPanel):
+                panel.empty_text = text
         for panel in (*self.panels, *self.charts):
             panel.analysis = None
+        self.set_reactive(MainScreen.period, 0)
+        self.formula.update(Text(text))
+        self._update_legend()
+        self.update_status(text.splitlines()[0])
+        self.refresh_bindings()
 
     def show_analysis(self, analysis: Analysis) -> None:
-        old = self.analysis
+        """Show a new analysis at the same calendar moment (the last period stays the last one) and, when it
+        still exists, on the cohort holding the previous cell's cohort start."""
+        old, old_cell = self.analysis, self.cell
         self.analysis = analysis
-        position = len(analysis.flow_rows) - 1
-        if old is not None and old.flow_rows and analysis.flow_rows:
-            anchor = old.flow_rows[min(self.period, len(old.flow_rows) - 1)].start
-            position = next((i for i, r in enumerate(analysis.flow_rows) if r.start <= anchor < r.end), position)
+        position = analysis.step_count - 1
+        if old is not None and old.step_count and analysis.step_count and self.period < old.step_count - 1:
+            found = analysis.step_at(self.moment or old.step_start(self.period))
+            position = position if found is None else found
+        cohort_index = None
+        if old is not None and old_cell is not None:
+            start = old.spec.start_of(old.spec.index_of_label(old_cell.cohort))
+            cohort_index = analysis.spec.index_of(start)
+        triangle = analysis.report.cohorts
+        # first show: the newest cohort reaching the period, so the first periods are in view (not +15 … +23)
+        newest = len(triangle.rows) - 1 if old is None and triangle is not None and triangle.rows else None
         self.table.percent = self.app.settings.percent
         self.table.triangle = analysis.report.cohorts
         self._update_legend()
         for panel in (*self.panels, *self.charts):
             panel.analysis = analysis
-        self.period = max(position, 0)
-        self._sync_period(move_cursor=True)
-        self.refresh_bindings()  # a new analysis may have other ends
+        self.set_reactive(MainScreen.period, max(position, 0))
+        self._keep_moment = old is not None
+        try:
+            prefer = self.table.row_of_cohort(cohort_index) if newest is None else newest
+            self._sync_period(move_cursor=True, prefer_row=prefer)
+        finally:
+            self._keep_moment = False
+        self.refresh_bindings()
         self.update_status()
 
     def export_context(self) -> ExportContext:
@@ -154,7 +198,7 @@ class MainScreen(Screen):
     # ------------------------------------------------------------ the current period
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        count = len(self.analysis.flow_rows) if self.analysis else 0
+        count = self.analysis.step_count if self.analysis else 0
         if action == "next_period":
             return None if self.period >= count - 1 else True
         if action == "prev_period":
@@ -169,18 +213,23 @@ class MainScreen(Screen):
         if _at_ends(old, count) != _at_ends(new, count):  # the footer dims n/p only at the ends; refreshing
             self.refresh_bindings()  # the bindings on every step made the footer recompose all its keys
 
-    def _sync_period(self, move_cursor: bool) -> None:
+    def _sync_period(self, move_cursor: bool, prefer_row: int | None = None) -> None:
         analysis = self.analysis
         if analysis is None:
             return
         table = self.table
         calendar = analysis.period_index[self.period] if analysis.period_index else None
         table.current = calendar
+        if analysis.step_count and not self._keep_moment:
+            self.moment = analysis.step_start(min(self.period, analysis.step_count - 1))
         if move_cursor and calendar is not None:
-            target = table.position_for(calendar, table.cursor_coordinate.row)
+            row = table.cursor_coordinate.row if prefer_row is None else prefer_row
+            target = table.position_for(calendar, row)
             if target is not None:
                 table.move_cursor(row=target[0], column=target[1], animate=False)
-                self.cell = cell_info(analysis, table.triangle_row(target[0]), target[1])
+        # the cell line always describes the cell under the cursor, even when no shown cohort reaches the period
+        cursor = table.cursor_coordinate
+        self.cell = cell_info(analysis, table.triangle_row(cursor.row), cursor.column)
         for panel in self.panels:
             panel.position = self.period
         self._give_cohort()
@@ -216,7 +265,7 @@ class MainScreen(Screen):
             self.period = event.position
 
     def action_next_period(self) -> None:
-        if self.analysis and self.period < len(self.analysis.flow_rows) - 1:
+        if self.analysis and self.period < self.analysis.step_count - 1:
             self._time_step()
             self.period += 1
 
@@ -242,13 +291,13 @@ class MainScreen(Screen):
             self._timer.stop()
             self._timer = None
         if playing:
-            if self.analysis and self.period >= len(self.analysis.flow_rows) - 1:
+            if self.analysis and self.period >= self.analysis.step_count - 1:
                 self.period = 0
             self._timer = self.set_interval(PLAY_SECONDS, self._play_step)
         self.update_status()
 
     def _play_step(self) -> None:
-        if self.analysis is None or self.period >= len(self.analysis.flow_rows) - 1:
+        if self.analysis is None or self.period >= self.analysis.step_count - 1:
             self.playing = False
         else:
             self.period += 1
@@ -272,6 +321,50 @@ class MainScreen(Screen):
 
     def action_prev_unit(self) -> None:
         self._change(unit=self.app.settings.with_unit_step(-1).unit, period_given=True)
+
+    def action_set_unit(self, unit: str) -> None:
+        """Choose the granularity directly (D W M Q Y), not only by cycling with t/T."""
+        if unit != self.app.settings.unit:
+            self._change(unit=unit)
+
+    def action_toggle_week_start(self) -> None:
+        start = "sunday" if self.app.settings.week_start == "monday" else "monday"
+        self._change(week_start=start)
+        if self.app.settings.unit != "week":
+            self.notify(f"Weeks now start on {start.capitalize()} (seen by week: W).", markup=False)
+
+    def action_goto(self) -> None:
+        analysis = self.analysis
+        if analysis is None or not analysis.step_count:
+            self.notify("Nothing to go to yet.", markup=False)
+            return
+        first, last = analysis.step_label(0), analysis.step_label(analysis.step_count - 1)
+
+        def go(text: str | None) -> None:
+            if not text or self.analysis is None:
+                return
+            position = step_for(self.analysis, text)
+            if position is None:
+                self.notify(f"No {self.analysis.spec.noun} {text} to go to: the periods run from {first} to {last}.",
+                            severity="warning", markup=False)
+            else:
+                self.period = position
+
+        self.app.push_screen(PromptDialog(f"Go to a {analysis.spec.noun} ({first} … {last}):",
+                                          "a label or any date in it · enter: go · escape: cancel"), go)
+
+    def action_copy(self) -> None:
+        """Copy what is under the cursor: the cohort cell on the Cohorts tab, else the current formula."""
+        if self.analysis is None:
+            return
+        if self.tabs.active == TABS[0].id and self.cell is not None:
+            text = cell_text(self.cell)
+        else:
+            content = self.formula.content
+            shown = content.plain if isinstance(content, Text) else str(content)
+            text = " ".join(line.strip() for line in shown.splitlines() if line.strip())
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied: {text[:70]}{'…' if len(text) > 70 else ''}", markup=False)
 
     def action_toggle_curves(self) -> None:
         """Swap the formula panel under the triangle for the retention curves, and back. On terminals of 150
@@ -302,9 +395,11 @@ class MainScreen(Screen):
 
     # ------------------------------------------------------------ status line and legend
 
-    def update_status(self) -> None:
+    def update_status(self, note: str | None = None) -> None:
         settings = self.app.settings
         text = status_line(self.analysis, settings.percent, self.playing)
+        if self.analysis is None and note:
+            text += f" · {note}"
         if self.analysis is not None and self.analysis.settings.key() != settings.key():
             text += f"  ·  computing by {settings.unit}…"
         self.status.update(Text(text))

@@ -51,11 +51,34 @@ class ViewSettings:
 
 @dataclass
 class Analysis:
-    """A report and the periods of its retention formula, which n/p step through."""
+    """A report and the periods n/p step through: those of its retention formula, or, with NPS answers
+    alone, the periods of the NPS trend."""
 
     report: Report
     settings: ViewSettings
-    period_index: list[int] = field(default_factory=list)  # calendar index of each flow row
+    period_index: list[int] = field(default_factory=list)  # calendar index of each step (flow row or NPS period)
+
+    @property
+    def step_count(self) -> int:
+        return len(self.period_index)
+
+    def step_label(self, position: int) -> str | None:
+        if not self.period_index:
+            return None
+        return self.spec.label_of(self.period_index[min(max(position, 0), len(self.period_index) - 1)])
+
+    def step_start(self, position: int) -> datetime:
+        return self.spec.start_of(self.period_index[position])
+
+    def step_at(self, moment: datetime) -> int | None:
+        """The step holding the calendar moment ``moment`` (0 when it is before the first)."""
+        if not self.period_index:
+            return None
+        if moment < self.step_start(0):
+            return 0
+        spec = self.spec
+        return next((i for i, idx in enumerate(self.period_index)
+                     if spec.start_of(idx) <= moment < spec.end_of(idx)), None)
 
     @property
     def km(self) -> tuple[float, ...] | None:
@@ -85,5 +108,10 @@ def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = Non
     spec = report.options.period
     if (spec.unit, spec.week_start) != (settings.unit, settings.week_start):  # a cohort table's labels chose it
         settings = replace(settings, unit=spec.unit, week_start=spec.week_start)
-    index = [spec.index_of(row.start) for row in report.flow.rows] if report.flow else []
+    if report.flow and report.flow.rows:
+        index = [spec.index_of(row.start) for row in report.flow.rows]
+    elif report.nps is not None:  # NPS answers alone: step through the NPS periods
+        index = [spec.index_of_label(s.label) for s in report.nps.by_period]
+    else:
+        index = []
     return Analysis(report=report, settings=settings, period_index=index)

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from workbench.io.text import printable
 from workbench.metrics import NPS_MIN_RESPONSES, NpsStats
-from workbench.present.table import EMPTY, INCOMPLETE
+from workbench.present.table import EMPTY, INCOMPLETE, counted
 from workbench.ui.panel_base import BAR, ReportPanel, bar
 
 NEEDS = ("NPS needs survey answers: a file with a customer id, a response date and a 0–10 score "
@@ -26,7 +26,7 @@ def stats_text(stats: NpsStats, title: str, width: int) -> Text:
     text.append(f"NPS {_signed(stats.nps)}", style="bold")
     if stats.moe95 is not None:
         text.append(f" ± {stats.moe95:.1f} (95 %)")
-    text.append(f" · {stats.responses:,} responses")
+    text.append(f" · {counted(stats.responses, 'response')}")
     if stats.change is not None:
         text.append(f" · change {stats.change:+.1f}")
     text.append("\n")
@@ -64,9 +64,9 @@ class NpsPanel(ReportPanel):
 
     def _current_stats(self) -> NpsStats | None:
         analysis = self.analysis
-        if analysis is None or analysis.report.nps is None or not analysis.flow_rows:
+        if analysis is None or analysis.report.nps is None or not analysis.step_count:
             return None
-        label = analysis.flow_rows[min(self.position, len(analysis.flow_rows) - 1)].period
+        label = analysis.step_label(self.position)
         return next((s for s in analysis.report.nps.by_period if s.label == label), None)
 
     def redraw(self) -> None:
@@ -74,7 +74,7 @@ class NpsPanel(ReportPanel):
         trend = self.query_one("#nps-trend", Static)
         analysis = self.analysis
         if analysis is None:
-            current.update(Text("Loading…"))
+            current.update(Text(self.empty_text))
             trend.update("")
             return
         summary = analysis.report.nps

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
+from textual.widget import Widget
 
 from workbench.ui.model import Analysis
 
@@ -22,6 +23,7 @@ class ReportPanel(VerticalScroll, can_focus=True):
 
     analysis: reactive[Analysis | None] = reactive(None, always_update=True)
     position: reactive[int] = reactive(0)
+    empty_text = "Loading…"  # what the panel says while there is no analysis (a failed load says why)
 
     _stale = True
 
@@ -49,3 +51,18 @@ class ReportPanel(VerticalScroll, can_focus=True):
 
     def redraw(self) -> None:  # pragma: no cover - every panel overrides it
         raise NotImplementedError
+
+    def keep_in_view(self, static: Widget, line: int) -> None:
+        """Scroll (as little as needed) so that line ``line`` of ``static`` is on screen: the current
+        period's row of a long history follows n/p instead of staying below the fold."""
+
+        def scroll() -> None:
+            top = static.virtual_region.y + line
+            height = self.scrollable_content_region.height
+            if top < self.scroll_y:
+                self.scroll_to(y=top, animate=False, immediate=True)
+            elif top >= self.scroll_y + height:
+                self.scroll_to(y=top - height + 1, animate=False, immediate=True)
+
+        # after the layout that sizes the new text (the refresh after the next one)
+        self.call_after_refresh(self.call_after_refresh, scroll)

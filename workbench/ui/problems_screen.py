@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from workbench.io.problems import FileReport, Severity, rows_dropped
 from workbench.io.text import printable
@@ -65,3 +65,4 @@ class ProblemsScreen(ModalScreen[None]):
             with VerticalScroll(id="problems-scroll"):
                 yield Static(describe_reports(self._reports), id="problems-text")
             yield Static(Text("escape: close · the Data tab (6) keeps this list", style="dim"))
+        yield Footer(compact=True)

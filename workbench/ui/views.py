@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from workbench.io.text import printable
 from workbench.ui.formula_panel import CellInfo, FormulaView
 from workbench.ui.model import Analysis
@@ -28,7 +30,7 @@ def no_formula_note(analysis: Analysis) -> str:
         return (f"The retention formula needs events or subscriptions (loaded: {kinds}). Load a file with a "
                 "customer id and a date per purchase or visit, or subscription start and end dates.")
     return (f"The retention formula needs at least two {analysis.spec.noun}s of data; this data covers one. "
-            "Press t for a shorter period.")
+            "Press T for a shorter period.")
 
 
 def formula_view(analysis: Analysis, position: int, cell: CellInfo | None) -> FormulaView:
@@ -54,3 +56,31 @@ def status_line(analysis: Analysis | None, percent: bool, playing: bool) -> str:
     if playing:
         parts.append("▶ playing")
     return printable(" · ".join(parts), 400)
+
+
+def step_for(analysis: Analysis, text: str) -> int | None:
+    """The step (position n/p move through) of a typed period: its label (``2025-03``, ``2025-Q1``,
+    ``2025-03-10``) or any date in it (``2025-03-14``, ``2025-03``, ``2025``); None when it has no step."""
+    spec = analysis.spec
+    text = text.strip()
+    try:
+        index = spec.index_of_label(text)
+    except ValueError:
+        index = None
+        for form in ("%Y-%m-%d", "%Y-%m", "%Y"):
+            try:
+                index = spec.index_of(datetime.strptime(text, form))
+                break
+            except ValueError:
+                continue
+    if index is None or index not in analysis.period_index:
+        return None
+    return analysis.period_index.index(index)
+
+
+def cell_text(cell: CellInfo) -> str:
+    """The cell under the cursor as one line of plain text (what ``y`` copies)."""
+    value = "–" if cell.retention is None else f"{cell.retention:.1f} %"
+    tail = "" if cell.complete else " (not over yet)"
+    return (f"Cohort {cell.cohort} +{cell.k} {cell.noun}s ({cell.period}): {cell.active:,} active / "
+            f"{cell.size:,} in the cohort = {value}{tail}")

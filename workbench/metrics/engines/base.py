@@ -70,6 +70,11 @@ class Engine(Protocol):
         None when there are no usable rows (:func:`workbench.metrics.reduce.data_as_of`)."""
         ...
 
+    def date_only(self, kind: str) -> bool:
+        """Whether every time of the usable rows is at midnight: a log of dates, whose last date is a whole
+        day (:func:`workbench.metrics.reduce.data_extent`)."""
+        ...
+
     def reduce(self, kind: str, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
         """The kind's aggregate, with :data:`REDUCTION_SCHEMAS` columns, sorted by :data:`SORT_KEYS`."""
         ...

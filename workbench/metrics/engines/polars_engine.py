@@ -17,7 +17,7 @@ from workbench.metrics import drill
 from workbench.metrics.engines.base import KINDS
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
-from workbench.metrics.reduce import data_as_of, reduce_events, reduce_nps, reduce_subscriptions
+from workbench.metrics.reduce import data_as_of, data_extent, reduce_events, reduce_nps, reduce_subscriptions
 
 _REDUCE = {"events": reduce_events, "subscriptions": reduce_subscriptions, "nps": reduce_nps}
 
@@ -43,6 +43,9 @@ class PolarsEngine:
 
     def as_of(self, kind: str) -> datetime | None:
         return data_as_of(self._lazy(kind), kind)
+
+    def date_only(self, kind: str) -> bool:
+        return data_extent(self._lazy(kind), kind)[1]
 
     def reduce(self, kind: str, period: PeriodSpec, as_of: datetime) -> pl.DataFrame:
         return _REDUCE[kind](self._lazy(kind), period, as_of)

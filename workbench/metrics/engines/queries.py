@@ -38,7 +38,15 @@ def as_of_sql(relations: list[Relation], kind: str, now: str, drop_duplicates: b
     whether any clean row has revenue."""
     revenue = "COUNT(revenue)" if kind != "nps" else "0"
     return _with(relations, kind, now, drop_duplicates) + (
-        f" SELECT CAST({as_of_expr(kind)} AS VARCHAR) AS as_of, CAST({revenue} AS BIGINT) AS with_revenue FROM clean")
+        f" SELECT CAST({as_of_expr(kind)} AS VARCHAR) AS as_of, CAST({revenue} AS BIGINT) AS with_revenue, "
+        f"CAST({date_only_expr(kind)} AS BIGINT) AS date_only FROM clean")
+
+
+def date_only_expr(kind: str) -> str:
+    """1 when every time is at midnight (a log of dates, :func:`workbench.metrics.reduce.data_extent`), else 0."""
+    columns = ("start_time", "end_time") if kind == "subscriptions" else ("ts",)
+    tests = " AND ".join(f"({c} IS NULL OR {c} = CAST(CAST({c} AS DATE) AS TIMESTAMP))" for c in columns)
+    return f"COALESCE(MIN(CASE WHEN {tests} THEN 1 ELSE 0 END), 1)"
 
 
 def _event_ctes(spec: PeriodSpec, as_of: str) -> list[str]:

@@ -131,12 +131,16 @@ class SqlEngine:
     def _now(self) -> str:
         return timestamp_literal(self.now)
 
-    def _facts(self, kind: str) -> tuple[datetime | None, bool]:
+    def _facts(self, kind: str) -> tuple[datetime | None, bool, bool]:
         if kind not in self._info:
             rows = self.run(as_of_sql(self._rels(kind), kind, self._now(), self.options.drop_duplicates))
-            text, with_revenue = rows[0] if rows else (None, 0)
-            self._info[kind] = (_parse_time(text), bool(with_revenue))
+            text, with_revenue, date_only = rows[0] if rows else (None, 0, 0)
+            self._info[kind] = (_parse_time(text), bool(with_revenue), bool(date_only))
         return self._info[kind]
+
+    def date_only(self, kind: str) -> bool:
+        """Every time at midnight: a log of dates (see :mod:`workbench.metrics.observed`)."""
+        return self._facts(kind)[2]
 
     def as_of(self, kind: str) -> datetime | None:
         return self._facts(kind)[0]
