@@ -325,3 +325,11 @@ def km_lost_at_end(groups, as_of_index: int) -> list[float]:
         s *= 1 - sum(1 for t, lost in people if lost and t == k) / at_risk
         out.append(s * 100)
     return out
+
+
+def censored_at(kind: str, frame: pl.DataFrame, as_of: datetime | None) -> datetime:
+    """Where survival is censored (the report's rule, from :func:`ref_seen`): events count the periods over by
+    the end of the data; subscriptions the state at the last instant it covers."""
+    times = frame["ts"].to_list() if kind == "events" else frame["start"].to_list() + frame["end"].to_list()
+    seen = ref_seen(times, as_of)
+    return seen.until if kind == "events" or not seen.date_only else seen.until - US

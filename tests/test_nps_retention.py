@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from references import event_frames, instants
+from references import censored_at, event_frames, instants
 from test_segments import check_segments
 from test_survival import ref_event_durations_by_customer, setups
 
@@ -41,7 +41,7 @@ def test_groups_match_the_reference(setup, data):
     nps = data.draw(answers(unit))
     spec = PeriodSpec(unit, week_start)
     agg, responses, respondents = reduce_nps_lifetimes(frame.lazy(), "events", nps.lazy(), spec, as_of)
-    got = segments_from(agg, "events", "NPS group", spec, as_of, 2, 3, NO_ANSWER, "{}")
+    got = segments_from(agg, "events", "NPS group", spec, censored_at("events", frame, as_of), 2, 3, NO_ANSWER, "{}")
     durations = ref_event_durations_by_customer(frame, unit, week_start, as_of, 2)
     seen = [r for r in nps.iter_rows(named=True) if r["ts"] <= as_of]
     first: dict[str, tuple] = {}

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from references import event_frames, subscription_frames
+from references import censored_at, event_frames, subscription_frames
 from test_survival import (
     check_against_lifelines,
     ref_event_durations_by_customer,
@@ -87,7 +87,7 @@ def test_subscription_segments_match_the_reference(setup, top, data):
     frame = with_segments(frame, data.draw)
     spec = PeriodSpec(unit, week_start)
     agg = reduce_segment_lifetimes(frame.lazy(), "subscriptions", spec, as_of)
-    got = segments_from(agg, "subscriptions", "plan", spec, as_of, 3, top)
+    got = segments_from(agg, "subscriptions", "plan", spec, censored_at("subscriptions", frame, as_of), 3, top)
     durations = ref_sub_durations_by_customer(frame, unit, week_start, as_of)
     names = ref_group_names(ref_segment_of(frame.filter(pl.col("start") <= as_of), "start"), durations, top)
     check_segments(got, durations, names)
@@ -99,7 +99,7 @@ def test_event_segments_match_the_reference(setup, top, inactive, data):
     frame = with_segments(frame, data.draw)
     spec = PeriodSpec(unit, week_start)
     agg = reduce_segment_lifetimes(frame.lazy(), "events", spec, as_of)
-    got = segments_from(agg, "events", "plan", spec, as_of, inactive, top)
+    got = segments_from(agg, "events", "plan", spec, censored_at("events", frame, as_of), inactive, top)
     durations = ref_event_durations_by_customer(frame, unit, week_start, as_of, inactive)
     names = ref_group_names(ref_segment_of(frame.filter(pl.col("ts") <= as_of), "ts"), durations, top)
     check_segments(got, durations, names)

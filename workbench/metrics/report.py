@@ -138,18 +138,20 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
             lambda: reduce_dataset(datasets["subscriptions"], fixed.period, as_of)))
         seen = agg.observed if cohort_kind == survival_kind else once(
             ("observed", "subscriptions", as_of), lambda: observed_of(datasets["subscriptions"], as_of))
-        until = seen.last_instant if seen else as_of  # censored at the last observed moment, not at as_of
+        # censored where the data ends, not at as_of: events count the periods over by then, subscriptions
+        # the state at the last instant the data covers
+        until = as_of if seen is None else seen.until if survival_kind == "events" else seen.last_instant
         survival = survival_from(frame, survival_kind, fixed.period, until, fixed.inactive)
-        segments = _segments(datasets[survival_kind], fixed, until, once) if survival is not None else None
+        segments = _segments(datasets[survival_kind], fixed, as_of, until, once) if survival is not None else None
     forecast = forecast_from(survival, fixed.discount)
     per_alive = revenue_per_alive_period(agg, value) if value is not None else None
     if survival is not None and forecast is None:
         notes.append("no forecast: no customer has churned yet")
     nps_retention = None
     if "nps" in datasets and survival is not None and _in_memory(datasets[survival.kind], datasets["nps"]):
-        frame, responses, respondents = once(("nps_lifetimes", survival.kind, fixed.period, until),
+        frame, responses, respondents = once(("nps_lifetimes", survival.kind, fixed.period, as_of),
                                              lambda: reduce_nps_lifetimes(datasets[survival.kind].lazy(), survival.kind,
-                                                                          datasets["nps"].lazy(), fixed.period, until))
+                                                                          datasets["nps"].lazy(), fixed.period, as_of))
         groups = segments_from(frame, survival.kind, "NPS group", fixed.period, until, fixed.inactive, 3, NO_ANSWER,
                                "{}")
         if groups is not None:
@@ -171,14 +173,15 @@ def _in_memory(*datasets) -> bool:
     return all(getattr(d, "engine", None) is None for d in datasets)
 
 
-def _segments(dataset, options: AnalysisOptions, as_of: datetime, once) -> Segments | None:
-    """Survival by the dataset's segment column (the name it has in the files), when it has one."""
+def _segments(dataset, options: AnalysisOptions, as_of: datetime, until: datetime, once) -> Segments | None:
+    """Survival by the dataset's segment column (the name it has in the files), when it has one: rows up to
+    as_of, censored at ``until`` (where the data ends)."""
     if not _in_memory(dataset) or "segment" not in dataset.lazy().collect_schema().names():
         return None
     column = next((f.columns["segment"] for f in dataset.files if f.columns.get("segment")), "segment")
     frame = once(("segments", dataset.kind, options.period, as_of),
                  lambda: reduce_segment_lifetimes(dataset.lazy(), dataset.kind, options.period, as_of))
-    return segments_from(frame, dataset.kind, column, options.period, as_of, options.inactive,
+    return segments_from(frame, dataset.kind, column, options.period, until, options.inactive,
                          options.top_segments)
 
 

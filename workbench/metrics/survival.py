@@ -23,6 +23,7 @@ from datetime import datetime
 
 import polars as pl
 
+from workbench.metrics.observed import observed_of
 from workbench.metrics.periods import PeriodSpec
 from workbench.metrics.reduce import reduce_events, reduce_subscriptions
 from workbench.metrics.statistics import event_groups, kaplan_meier, subscription_groups
@@ -129,4 +130,6 @@ def survival_of(dataset, period: PeriodSpec, as_of: datetime, inactive: int = 3)
     if dataset.kind not in SURVIVAL_KINDS:
         raise ValueError(f"survival needs subscriptions or events, not {dataset.kind}")
     reduce = reduce_subscriptions if dataset.kind == "subscriptions" else reduce_events
-    return survival_from(reduce(dataset.lazy(), period, as_of), dataset.kind, period, as_of, inactive)
+    seen = observed_of(dataset, as_of)  # as the report: censored where the data ends, not at as_of
+    until = as_of if seen is None else seen.until if dataset.kind == "events" else seen.last_instant
+    return survival_from(reduce(dataset.lazy(), period, as_of), dataset.kind, period, until, inactive)
