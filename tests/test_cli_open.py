@@ -17,6 +17,8 @@ def test_open_passes_the_analysis_options_to_the_app(monkeypatch, tmp_path):
     seen = {}
 
     class FakeApp:
+        return_code = 0
+
         def __init__(self, paths, load_options, settings, ascii_charts=False, source=None):
             seen.update(paths=paths, load_options=load_options, settings=settings, ascii_charts=ascii_charts)
 
@@ -48,6 +50,8 @@ def test_open_ascii_charts_flag_and_default(monkeypatch, tmp_path, flag, env, as
     seen = {}
 
     class FakeApp:
+        return_code = 0
+
         def __init__(self, paths, load_options, settings, ascii_charts=False, source=None):
             seen["ascii_charts"] = ascii_charts
 

@@ -71,8 +71,8 @@ def test_app_in_tmux_steps_a_period_and_quits(tmp_path, session, monkeypatch):
     last = rows[-1]
     first_screen = wait_for(session, f"(({last.CE:,} − {last.CN:,}) / {last.CS:,}) × 100 = {last.crr:.1f} %")
     assert "CRR = ((CE − CN) / CS) × 100" in first_screen
-    # the capture can catch a frame half written; the triangle's first row must follow within moments
-    wait_for(session, f"{report.cohorts.rows[0].cohort} ({report.cohorts.rows[0].size:,})", timeout=10)
+    # the capture can catch a frame half written; the triangle's newest row (it opens on it) must follow
+    wait_for(session, f"{report.cohorts.rows[-1].cohort} ({report.cohorts.rows[-1].size:,})", timeout=10)
     tmux("send-keys", "-t", session, "p")
     previous = rows[-2]
     shown = wait_for(session, f"(({previous.CE:,} − {previous.CN:,}) / {previous.CS:,}) × 100 = {previous.crr:.1f} %")

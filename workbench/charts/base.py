@@ -268,6 +268,15 @@ def tick_label(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
+def _floor_step(q: float) -> int:
+    """floor, except that a value a rounding error away from a whole step is that step."""
+    return round(q) if abs(q - round(q)) < 1e-12 else math.floor(q)
+
+
+def _ceil_step(q: float) -> int:
+    return round(q) if abs(q - round(q)) < 1e-12 else math.ceil(q)
+
+
 def nice_ticks(low: float, high: float, count: int, integer: bool = False) -> list[float]:
     """About ``count`` evenly spaced round ticks (steps of 1, 2, 2.5 or 5 × 10^n) covering low..high; whole
     steps when the values are counts."""
@@ -279,7 +288,7 @@ def nice_ticks(low: float, high: float, count: int, integer: bool = False) -> li
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
     if integer:
         step = max(1.0, float(math.ceil(step)))
-    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    first, last = _floor_step(low / step), _ceil_step(high / step)
     if first == last:
         last += 1
     return [round(i * step, 10) for i in range(first, last + 1)]
