@@ -25,34 +25,15 @@ from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.metrics import CohortTriangle
 from workbench.ui.cohort_cells import CURRENT, TriangleCells
 from workbench.ui.ramp import Ramp
-from workbench.ui.table import KeyTable
+from workbench.ui.table import GridKeys, KeyTable
 
 HEADER = -1  # the row index of the header line (as Textual's DataTable numbers it in mouse metadata)
 LABEL = -1  # the column index of the frozen label column
-
-
-class GridKeys(ScrollView, can_focus=True):
-    """The keys of Textual's DataTable, for a line-API table that moves a cell cursor."""
-
-    BINDINGS = [
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("right", "cursor_right", "Cursor right", show=False),
-        Binding("left", "cursor_left", "Cursor left", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("ctrl+home", "scroll_top", "Top", show=False),
-        Binding("ctrl+end", "scroll_bottom", "Bottom", show=False),
-        Binding("home", "scroll_home", "Home", show=False),
-        Binding("end", "scroll_end", "End", show=False),
-    ]
 
 
 class CohortTable(GridKeys):
