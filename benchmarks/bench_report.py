@@ -18,8 +18,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-import polars as pl
+from run import generate  # the same generated log as benchmarks/run.py (this folder is on sys.path)
 
 from workbench.io import LoadOptions, load
 from workbench.metrics import AnalysisOptions, PeriodSpec, analyze
@@ -28,21 +27,6 @@ from workbench.metrics.cohorts import triangle_from
 
 ROOT = Path(__file__).resolve().parents[1]
 CDNOW = ROOT.parent / "shared" / "data" / "cdnow" / "cdnow_transactions.csv"
-
-
-def generate(path: Path, rows: int, customers: int, seed: int = 7) -> None:
-    """A purchase log: each customer joins on a random day of two years and buys at a decaying rate."""
-    rng = np.random.default_rng(seed)
-    start = np.datetime64("2023-01-01T00:00:00", "s")
-    span = 730 * 86400
-    joined = rng.integers(0, span, customers)
-    who = rng.integers(0, customers, rows)
-    later = (rng.exponential(0.25, rows) * span).astype(np.int64)
-    ts = start + np.minimum(joined[who] + later, span - 1).astype("timedelta64[s]")
-    frame = pl.DataFrame({"user_id": pl.Series(who, dtype=pl.Int64).cast(pl.String),
-                          "timestamp": ts.astype("datetime64[us]"),
-                          "amount": np.round(rng.gamma(2.0, 20.0, rows), 2)})
-    frame.write_csv(path)
 
 
 def timed(label: str, fn):
@@ -122,7 +106,7 @@ def main() -> None:
     try:
         path = tmp / "events.csv"
         print(f"generated log: {args.rows:,} rows, {args.customers:,} customers ({path}):")
-        timed("generate and write CSV", lambda: generate(path, args.rows, args.customers))
+        timed("generate and write CSV", lambda: generate(path, args.rows, customers=args.customers))
         result = timed("load (read, parse, check)", lambda: load([str(path)], LoadOptions(now=datetime(2030, 1, 1))))
         report = timed(f"analyze ({args.period})", lambda: analyze(result.datasets, options))
         print(f"    {len(report.cohorts.rows)} cohorts, {len(report.flow.rows)} flow periods")

@@ -73,10 +73,11 @@ scan.select("user_id", "timestamp", "amount").collect()
 """
 
 
-def generate(path: Path, rows: int, seed: int = 7) -> None:
-    """A purchase log over two years: each customer joins on a random day and buys at a decaying rate."""
+def generate(path: Path, rows: int, seed: int = 7, customers: int | None = None) -> None:
+    """A purchase log over two years: each customer (``rows // 10`` by default) joins on a random day and buys
+    at a decaying rate; Parquet or CSV by the path's suffix. ``bench_report.py`` uses it too."""
     rng = np.random.default_rng(seed)
-    customers = max(rows // 10, 1)
+    customers = customers or max(rows // 10, 1)
     start = np.datetime64("2023-01-01T00:00:00", "s")
     span = 730 * 86400
     joined = rng.integers(0, span, customers)

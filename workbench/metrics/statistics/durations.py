@@ -13,8 +13,8 @@ With ``a`` = ``as_of_index`` (the period containing as_of), each cohort is obser
   still-subscribed peers, so counting only the early leavers as lost at a − cohort + 1 would bias the curve
   down there).
 
-This equals :func:`workbench.metrics.survival.kaplan_meier_counts` whenever no subscription ends inside the
-as_of period (tested); when some do, that function counts them as lost at a − cohort + 1 and this one censors
+This equals the curve the app drew before this package existed (a plain product-limit over the same
+groups) whenever no subscription ends inside the as_of period; when some do, that curve counted them as lost at a − cohort + 1 and this one censors
 them at a − cohort, for the reason above.
 
 **Events** — ``(cohort, last_active, customers)`` (cohort = period of the first event, ``last_active`` =
