@@ -31,8 +31,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from statistics import NormalDist
 
 import numpy as np
+
+# Φ⁻¹ from the standard library (Wichura's AS241, double precision as scipy's ndtri): the first screen's
+# intervals then need no scipy import (about 0.2 s)
+_NORMAL = NormalDist()
 
 Group = tuple[int, bool, int]  # (duration in whole periods, churned?, customers)
 
@@ -120,8 +125,6 @@ def at_risk(churned: np.ndarray, censored: np.ndarray) -> np.ndarray:
 
 def kaplan_meier(groups: Iterable[Group], alpha: float = 0.05) -> KaplanMeier:
     """The Kaplan–Meier estimate with its (1 − alpha) exponential Greenwood interval (see the module doc)."""
-    from scipy.special import ndtri  # here, not at import: `workbench validate` should not load scipy
-
     times, churned, censored = tally(groups)
     if times.size == 0:
         return KaplanMeier((), None, (None, None))
@@ -130,7 +133,7 @@ def kaplan_meier(groups: Iterable[Group], alpha: float = 0.05) -> KaplanMeier:
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = churned / (n.astype(float) * (n - churned))
         greenwood = np.cumsum(np.where(np.isinf(terms), 0.0, terms))
-        z = ndtri(1 - alpha / 2)  # Φ⁻¹, what scipy.stats.norm.ppf computes
+        z = _NORMAL.inv_cdf(1 - alpha / 2)  # Φ⁻¹, what scipy.stats.norm.ppf computes
         v = np.log(survival)
         lower = np.exp(-np.exp(np.log(-v) - z * np.sqrt(greenwood) / v))
         upper = np.exp(-np.exp(np.log(-v) + z * np.sqrt(greenwood) / v))

@@ -18,20 +18,25 @@ customers; near 10% or 90%, fewer than about 18.
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
+
+# Φ⁻¹ from the standard library (Wichura's AS241, double precision as scipy's ndtri): the first screen's
+# intervals then need no scipy import (about 0.2 s)
+_NORMAL = NormalDist()
 
 TOO_WIDE = 0.30
 
 
 def wilson_interval(k, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds (fractions 0–1) for arrays (or scalars) of counts ``k`` out of ``n``."""
-    from scipy.special import ndtri  # here, not at import: `workbench validate` should not load scipy
 
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
     if np.any(k < 0) or np.any(k > n) or np.any(k != np.floor(k)) or np.any(n != np.floor(n)):
         raise ValueError("Wilson intervals need whole counts with 0 ≤ k ≤ n")
-    crit = -ndtri(alpha / 2)  # Φ⁻¹(1 − α/2), as scipy.stats.norm.isf
+    crit = _NORMAL.inv_cdf(1 - alpha / 2)  # Φ⁻¹(1 − α/2), as scipy.stats.norm.isf(α/2)
     crit2 = crit**2
     with np.errstate(divide="ignore", invalid="ignore"):
         q = k / n
