@@ -45,7 +45,9 @@ class Report:
     missing). ``segments``: survival by segment and the log-rank test, when that dataset has a segment
     column. ``forecast``: the sBG model fitted to that survival; ``cltv_compared``: CLTV by the formula,
     realised and forecast, and why they differ. ``nps_retention``: survival by NPS group, when NPS answers
-    are loaded with events or subscriptions.
+    are loaded with events or subscriptions. ``forecast_pending``: the forecast was left out on purpose
+    (``analyze(forecast=False)``: the app's first screen does not wait for the model fit); the same call with
+    ``forecast=True`` fills it in.
     """
 
     kind: str
@@ -62,6 +64,7 @@ class Report:
     cltv_compared: CltvCompared | None = None
     nps_retention: NpsRetention | None = None
     notes: tuple[str, ...] = ()
+    forecast_pending: bool = False
 
 
 def primary_kind(kinds) -> str | None:
@@ -70,7 +73,7 @@ def primary_kind(kinds) -> str | None:
 
 
 def analyze(datasets: dict, options: AnalysisOptions | None = None,
-            progress: ProgressCallback | None = None, cache: dict | None = None) -> Report:
+            progress: ProgressCallback | None = None, cache: dict | None = None, forecast: bool = True) -> Report:
     """Compute everything the data supports.
 
     ``datasets`` is ``LoadResult.datasets`` (kind → Dataset). Cohorts, flow and CLTV come from events if loaded,
@@ -80,6 +83,9 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     ``cache``: a dict the caller keeps for the same datasets (the app, between key presses). The reductions
     depend only on the kind, the period and as_of, so classic/unbounded, the margin or going back to an
     earlier granularity reuse them instead of scanning the rows again.
+
+    ``forecast=False`` leaves out the sBG forecast and the CLTV comparison built on it (``forecast_pending``):
+    fitting the model, and importing scipy's optimiser for it, is most of a small report's time.
     """
     options = options or AnalysisOptions()
     cache = {} if cache is None else cache
@@ -143,9 +149,10 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         until = as_of if seen is None else seen.until if survival_kind == "events" else seen.last_instant
         survival = survival_from(frame, survival_kind, fixed.period, until, fixed.inactive)
         segments = _segments(datasets[survival_kind], fixed, as_of, until, once) if survival is not None else None
-    forecast = forecast_from(survival, fixed.discount)
+    pending = survival is not None and not forecast
+    prediction = None if pending else forecast_from(survival, fixed.discount)
     per_alive = revenue_per_alive_period(agg, value) if value is not None else None
-    if survival is not None and forecast is None:
+    if survival is not None and prediction is None and not pending:
         notes.append("no forecast: no customer has churned yet")
     nps_retention = None
     if "nps" in datasets and survival is not None and _in_memory(datasets[survival.kind], datasets["nps"]):
@@ -163,9 +170,9 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     if progress:
         progress("done", 1.0)
     return Report(kind=kinds[0], kinds=kinds, options=fixed, as_of=as_of, cohorts=triangle, flow=flow,
-                  nps=nps, cltv=value, survival=survival, segments=segments, forecast=forecast,
-                  cltv_compared=compare_cltv(value, flow, forecast, per_alive), nps_retention=nps_retention,
-                  notes=tuple(notes))
+                  nps=nps, cltv=value, survival=survival, segments=segments, forecast=prediction,
+                  cltv_compared=None if pending else compare_cltv(value, flow, prediction, per_alive),
+                  nps_retention=nps_retention, notes=tuple(notes), forecast_pending=pending)
 
 
 def _in_memory(*datasets) -> bool:

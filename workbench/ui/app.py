@@ -166,6 +166,24 @@ class RetentionApp(App[None]):
     def _first_screen_done(self) -> None:
         self.first_screen_seconds = time.perf_counter() - self.started
 
+    @on(MainScreen.Pending)
+    def _forecast_pending(self, event: MainScreen.Pending) -> None:
+        if self.load_result is not None:
+            self.complete_forecast(self.load_result, event.analysis)
+
+    @work(thread=True, exclusive=True, group="forecast")
+    def complete_forecast(self, result: LoadResult, pending: Analysis) -> None:
+        """The sBG forecast of the analysis on screen, after its numbers (the reductions come from the cache)."""
+        worker = get_current_worker()
+        try:
+            complete = compute(result, pending.settings, self.cache, forecast=True)
+        except Exception as exc:  # noqa: BLE001 - shown to the analyst, never a traceback
+            self.call_from_thread(self.notify, f"Could not fit the forecast: {exc}", severity="warning",
+                                  markup=False)
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self.main.complete_analysis, pending, complete)
+
     # ------------------------------------------------------------ the customers behind a number
 
     @on(CohortTable.CellSelected)

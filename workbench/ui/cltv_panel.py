@@ -65,7 +65,9 @@ class CltvPanel(ReportPanel):
         else:
             text.append(f"  ARPU and churn are pooled over the {noun}s that are over\n", style="italic")
         compared = analysis.report.cltv_compared
-        if compared is not None:
+        if analysis.report.forecast_pending:
+            text.append("Forecast: fitting the sBG model…\n", style="italic")
+        elif compared is not None:
             text.append("Brought so far ", style="bold")
             text.append(f"{_money(compared.realised)} per customer (× margin; a floor)  ·  ")
             text.append("forecast ", style="bold")

@@ -80,6 +80,14 @@ class MainScreen(Screen):
     class Ready(Message):
         """The screen is laid out: the app may start loading into it."""
 
+    class Pending(Message):
+        """An analysis on screen still lacks its forecast: the app fits it in a worker and calls
+        :meth:`MainScreen.complete_analysis`."""
+
+        def __init__(self, analysis: Analysis) -> None:
+            super().__init__()
+            self.analysis = analysis
+
     period: reactive[int] = reactive(0, init=False)  # position in the flow rows (bindings: see watch_period)
     playing: reactive[bool] = reactive(False, bindings=True, init=False)
 
@@ -188,6 +196,17 @@ class MainScreen(Screen):
             self._keep_moment = False
         self.refresh_bindings()
         self.update_status()
+        if analysis.report.forecast_pending:
+            self.post_message(self.Pending(analysis))
+
+    def complete_analysis(self, pending: Analysis, complete: Analysis) -> None:
+        """The same analysis with its forecast: only the panels and charts take it (the triangle and the
+        place are the same), unless another analysis replaced ``pending`` meanwhile."""
+        if self.analysis is not pending:
+            return
+        self.analysis = complete
+        for panel in (*self.panels, *self.charts):
+            panel.analysis = complete
 
     def export_context(self) -> ExportContext:
         return ExportContext(self.analysis, self.app.settings.percent, self.reports)

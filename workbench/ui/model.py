@@ -101,10 +101,14 @@ class Analysis:
             return None
 
 
-def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = None) -> Analysis:
+def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = None,
+            forecast: bool = False) -> Analysis:
     """Run the metrics engine on the loaded datasets (call from a worker thread). ``cache`` is kept by the
-    caller for the same ``result``: a toggle that does not change the period reuses its reductions."""
-    report = analyze(result.datasets, settings.options(), cache=cache)
+    caller for the same ``result``: a toggle that does not change the period reuses its reductions.
+
+    Without ``forecast`` the sBG forecast is left for later (``report.forecast_pending``): the screen shows
+    the numbers first, and the app fills the forecast in from a second worker (see ``MainScreen.Pending``)."""
+    report = analyze(result.datasets, settings.options(), cache=cache, forecast=forecast)
     spec = report.options.period
     if (spec.unit, spec.week_start) != (settings.unit, settings.week_start):  # a cohort table's labels chose it
         settings = replace(settings, unit=spec.unit, week_start=spec.week_start)
