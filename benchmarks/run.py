@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/run.py --size 1m|10m|50m --format parquet|csv [--repeat 3]
 
 Each contender runs in its own process (imports included), ``--repeat`` times; the table shows the median
-wall time, the peak resident memory (``/usr/bin/time``) and the ratio to DuckDB. The contenders compute the
+wall time, the CPU seconds (user + system), the peak resident memory (``/usr/bin/time``) and the ratio to DuckDB. The contenders compute the
 same thing, the monthly cohort triangle and the retention formula's terms (active and retained customers per
 cohort and month):
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -93,14 +94,17 @@ def generate(path: Path, rows: int, seed: int = 7, customers: int | None = None)
         frame.write_csv(path)
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one whole process (GNU time)."""
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], stdout=subprocess.DEVNULL,
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak resident MB and CPU seconds (user + system) of one whole process (GNU time).
+
+    CPU seconds are the steadier figure on a shared machine: other work stretches the wall time of every
+    contender, but not the work each one does."""
+    done = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", *command], stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     last = done.stderr.strip().splitlines()[-1].split()
-    if done.returncode not in (0, 1) or len(last) != 2:
+    if done.returncode not in (0, 1) or len(last) != 4:
         raise RuntimeError(f"{command[:3]} failed:\n{done.stderr[-2000:]}")
-    return float(last[0]), float(last[1]) / 1024
+    return float(last[0]), float(last[1]) / 1024, float(last[2]) + float(last[3])
 
 
 def workbench_active(report: dict) -> dict[str, int]:
@@ -138,7 +142,7 @@ def main() -> None:
     }
     print(f"{SIZES[args.size]:,} events, {args.format}, {source.stat().st_size / 1e6:.0f} MB; python "
           f"{sys.version.split()[0]}, polars {pl.__version__}; median of {args.repeat}", flush=True)
-    figures: dict[str, tuple[float, float]] = {}
+    figures: dict[str, tuple[float, float, float]] = {}
     for name, command in contenders.items():
         runs = []
         for _ in range(args.repeat):
@@ -148,15 +152,20 @@ def main() -> None:
                 print(f"  {name}: not run ({str(exc).splitlines()[-1][:100]})")
                 break
         if runs:
-            figures[name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
+            figures[name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs),
+                             statistics.median(r[2] for r in runs))
     with open(results["workbench"], "w") as out:  # the report once more, kept for the agreement check
         subprocess.run(contenders["workbench report"], stdout=out, stderr=subprocess.DEVNULL)
     duck = figures.get("duckdb SQL")
-    print(f"\n{'':<24} {'seconds':>8} {'peak MB':>8} {'× duckdb time':>14} {'× duckdb memory':>16}")
-    for name, (seconds, peak) in figures.items():
+    print(f"\n{'':<24} {'seconds':>8} {'cpu s':>7} {'peak MB':>8} {'× duckdb time':>14} {'× duckdb cpu':>13} "
+          f"{'× duckdb memory':>16}")
+    for name, (seconds, peak, cpu) in figures.items():
         ratio = f"{seconds / duck[0]:.2f}" if duck else "–"
+        cpu_ratio = f"{cpu / duck[2]:.2f}" if duck else "–"
         memory = f"{peak / duck[1]:.2f}" if duck else "–"
-        print(f"{name:<24} {seconds:8.2f} {peak:8.0f} {ratio:>14} {memory:>16}")
+        print(f"{name:<24} {seconds:8.2f} {cpu:7.2f} {peak:8.0f} {ratio:>14} {cpu_ratio:>13} {memory:>16}")
+    print(f"load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores (compare the ratios; wall times stretch on a busy machine)")
     ours = workbench_active(json.loads(results["workbench"].read_text()))
     for name, label in (("duckdb", "duckdb SQL"), ("pandas", "pandas (groupby+pivot)")):
         if label in figures and results[name].exists():
