@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/run.py --size 1m|10m|50m --format parquet|csv [--repeat 3]
 
 Each contender runs in its own process (imports included), ``--repeat`` times; the table shows the median
-wall time, the CPU seconds (user + system), the peak resident memory (``/usr/bin/time``) and the ratio to DuckDB. The contenders compute the
-same thing, the monthly cohort triangle and the retention formula's terms (active and retained customers per
-cohort and month):
+wall time, the CPU seconds (user + system), the peak resident memory (``/usr/bin/time``) and the ratios to
+DuckDB. The contenders compute the same thing, the monthly cohort triangle and the retention formula's terms
+(active and retained customers per cohort and month):
 
 * ``workbench``: ``workbench report FILE --format json`` (every check, the whole report);
 * ``duckdb``: the same triangle + flow in DuckDB SQL;
