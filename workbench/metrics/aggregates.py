@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 import polars as pl
 
@@ -77,10 +78,31 @@ class Aggregates:
         return self.observed or Observed(self.as_of)
 
     def ended(self, idx: int) -> bool:
-        return self._observed().ended(self.period, idx)
+        return idx <= self._last_ended
 
     def begun(self, idx: int) -> bool:
-        return self._observed().begun(self.period, idx)
+        return idx <= self._last_begun
+
+    # periods end (and begin) in calendar order, so "over" is a prefix of the indexes: found once, then every
+    # cell of a daily triangle (hundreds of thousands) is one comparison instead of calendar arithmetic
+    @cached_property
+    def _last_ended(self) -> int:
+        return _last_of_prefix(self.period.index_of(self._observed().until),
+                               lambda i: self._observed().ended(self.period, i))
+
+    @cached_property
+    def _last_begun(self) -> int:
+        return _last_of_prefix(self.period.index_of(self._observed().until),
+                               lambda i: self._observed().begun(self.period, i))
+
+
+def _last_of_prefix(guess: int, holds) -> int:
+    """The last index for which ``holds`` is true, ``holds`` being true exactly up to some index near ``guess``."""
+    while holds(guess + 1):
+        guess += 1
+    while not holds(guess):
+        guess -= 1
+    return guess
 
 
 _REDUCE = {"events": reduce_events, "subscriptions": reduce_subscriptions, "nps": reduce_nps}
