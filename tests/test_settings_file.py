@@ -215,6 +215,9 @@ def test_swapping_two_keys_or_sharing_one_action_is_no_clash(tmp_path):
     assert read_settings(swap, fake_names()).keymap() == {"period.next": "p", "period.prev": "n"}
     same_action = write(tmp_path, '[keys]\n"period.goto" = "/"\n', "same.toml")
     assert read_settings(same_action, fake_names()).keys["period.goto"] == ("slash",)
+    # a binding whose own new keys are wrong is not also reported as keeping its old key
+    text = message(tmp_path, '[keys]\n"period.prev" = "rigth"\n"period.next" = "p"\n', fake_names())
+    assert '"rigth" is not a key' in text and "already" not in text
 
 
 def test_an_unknown_theme_lists_the_themes(tmp_path):
@@ -390,7 +393,11 @@ async def test_the_app_uses_the_files_keys_theme_and_period(files, monkeypatch, 
         await pilot.pause()
         assert screen.period == last
         # the footer and the help show the key the file chose
-        footer_keys = {k.key for k in screen.query_one(Footer).query("FooterKey")}
-        assert "right_square_bracket" in footer_keys and "n" not in footer_keys
+        footer_keys = [k.key for k in screen.query_one(Footer).query("FooterKey")]
+        assert "n" not in footer_keys
+        # in its declared place, not last (Textual's keymap moves it there): on screen at 80 columns
+        assert footer_keys[footer_keys.index("enter") + 1:][:3] == ["right_square_bracket", "p", "space"]
+        moved = next(k for k in screen.query_one(Footer).query("FooterKey") if k.key == "right_square_bracket")
+        assert moved.region.right <= 80 and moved.region.width > 0
         rows = {description: keys for keys, description, _ in binding_rows(screen)}
         assert rows["Next period"] == "]"

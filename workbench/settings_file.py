@@ -266,7 +266,8 @@ def _check_keys(keys: Mapping[str, tuple[str, ...]], names: AppNames,
                 found.append(name)
         if len(found) == len(wanted):
             remapped[binding_id] = tuple(dict.fromkeys(found))
-    problems += _clashes(remapped, names.bindings)
+    unsure = set(keys) - set(remapped)  # ids whose keys are wrong: no clash is reported with their old keys
+    problems += _clashes(remapped, [b for b in names.bindings if b.id not in unsure])
     return remapped
 
 
