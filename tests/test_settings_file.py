@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from workbench.settings_file import (
     SettingsFile,
     SettingsFileError,
     default_path,
+    parse_settings,
     read_settings,
 )
 
@@ -240,6 +242,10 @@ def test_the_app_names_every_binding_id_and_the_readme_lists_them():
     assert {"period.next", "view.percent", "tab.cohorts", "table.down", "help.close"} <= set(ids)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert [i for i in ids if f"`{i}`" not in readme] == []
+    # the README's example file is a good file
+    example = readme.split("## Settings file", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    settings = parse_settings(tomllib.loads(example), Path("README.md"), app_names())
+    assert settings.theme == "nord" and settings.keymap()["period.prev"] == "left_square_bracket,p"
     names = app_names()
     assert "textual-dark" in names.themes and "nord" in names.themes
     assert names.normalize_key("?") == "question_mark" and names.normalize_key("PageUp") == "pageup"
