@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import string
 from functools import cache
-from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 from textual.keys import Keys, _character_to_key
 from textual.theme import BUILTIN_THEMES
 
+import workbench.ui.app  # noqa: F401  (imports every screen and widget of the app, which known_bindings walks)
 from workbench.settings_file import EVERYWHERE, AppNames, KnownBinding
-
-if TYPE_CHECKING:
-    from textual.screen import Screen
-
-    _ScreenBase = Screen
-else:
-    _ScreenBase = object
+from workbench.ui.key_order import declared_bindings
 
 
 def _classes(root: type[DOMNode]) -> list[type[DOMNode]]:
@@ -37,49 +30,18 @@ def _classes(root: type[DOMNode]) -> list[type[DOMNode]]:
     return found
 
 
-def _declared(cls: type[DOMNode]) -> list[Binding]:
-    """A class's bindings in the order they are declared, inherited ones first (what Textual merges and
-    applies a keymap to)."""
-    merged = cls._merged_bindings
-    return [b for bindings in merged.key_to_bindings.values() for b in bindings] if merged is not None else []
-
-
-class DeclaredKeyOrder(_ScreenBase):
-    """A screen whose footer, help and palette list the keys in the order they are declared. Textual's keymap
-    puts every moved binding last, which pushed n and p off the end of an 80-column footer."""
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        active = super().active_bindings
-        nodes: dict[int, int] = {}
-        places: dict[int, dict] = {}
-
-        def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
-            node, binding = item[1].node, item[1].binding
-            rank = nodes.setdefault(id(node), len(nodes))
-            if id(node) not in places:
-                places[id(node)] = {}
-                for index, declared in enumerate(_declared(type(node))):
-                    places[id(node)].setdefault(declared.id or (declared.key, declared.action), index)
-            return rank, places[id(node)].get(binding.id or (binding.key, binding.action), len(places[id(node)]))
-
-        return dict(sorted(active.items(), key=place))
-
-
 @cache
 def known_bindings() -> tuple[KnownBinding, ...]:
     """Every binding of the app's screens and widgets (with its inherited ones), and the app's own keys that
     come first wherever the focus is (ctrl+q, the palette's ctrl+p). Screens and widgets are found as the
     subclasses Textual registered of DOMNode in ``workbench.ui``: importing the app imports them all."""
-    import workbench.ui.app  # noqa: F401  (every screen and widget of the app)
-
     found: list[KnownBinding] = []
     for cls in sorted(_classes(DOMNode), key=lambda c: (c.__module__, c.__name__)):
         where = EVERYWHERE if issubclass(cls, App) else cls.__name__
         if issubclass(cls, App):
             found.append(KnownBinding(None, EVERYWHERE, (cls.COMMAND_PALETTE_BINDING,), "command_palette",
                                       "the command palette"))
-        for binding in _declared(cls):
+        for binding in declared_bindings(cls):
             if where == EVERYWHERE and not binding.priority and binding.id is None:
                 continue  # the app's other keys are only reached when nothing else takes them
             found.append(KnownBinding(binding.id, where, (binding.key,), binding.action, binding.description))

@@ -30,7 +30,7 @@ from workbench.ui.cohort_table import CohortTable
 from workbench.ui.data_panel import DataPanel
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo, FormulaPanel
-from workbench.ui.keymap import DeclaredKeyOrder
+from workbench.ui.key_order import DeclaredKeyOrder
 from workbench.ui.model import Analysis
 from workbench.ui.panel_base import ReportPanel
 from workbench.ui.prompt_dialog import PromptDialog
