@@ -1,4 +1,4 @@
-"""Shared test settings: hypothesis profiles, and where the shared real data lives."""
+"""Shared test settings: hypothesis profiles, where the shared real data lives, and no analyst's settings file."""
 
 from __future__ import annotations
 
@@ -17,6 +17,20 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CDNOW = SHARED / "data" / "cdnow" / "cdnow_transactions.csv"
+
+
+@pytest.fixture(scope="session")
+def empty_config_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("config-home")
+
+
+@pytest.fixture(autouse=True)
+def no_user_settings(empty_config_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs as if there were no settings file (~/.config/retention-workbench/config.toml would remap
+    keys, change the theme and the default period): $XDG_CONFIG_HOME is an empty folder, WORKBENCH_CONFIG unset.
+    A test that wants a file writes one and points at it."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(empty_config_home))
+    monkeypatch.delenv("WORKBENCH_CONFIG", raising=False)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def test_open_passes_the_analysis_options_to_the_app(monkeypatch, tmp_path):
     class FakeApp:
         return_code = 0
 
-        def __init__(self, paths, load_options, settings, ascii_charts=False, source=None):
+        def __init__(self, paths, load_options, settings, ascii_charts=False, source=None, **_settings_file):
             seen.update(paths=paths, load_options=load_options, settings=settings, ascii_charts=ascii_charts)
 
         def run(self):
@@ -52,7 +52,7 @@ def test_open_ascii_charts_flag_and_default(monkeypatch, tmp_path, flag, env, as
     class FakeApp:
         return_code = 0
 
-        def __init__(self, paths, load_options, settings, ascii_charts=False, source=None):
+        def __init__(self, paths, load_options, settings, ascii_charts=False, source=None, **_settings_file):
             seen["ascii_charts"] = ascii_charts
 
         def run(self):

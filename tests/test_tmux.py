@@ -65,7 +65,9 @@ def test_app_in_tmux_steps_a_period_and_quits(tmp_path, session, monkeypatch):
     done = tmp_path / "exit-status"
     command = (f"cd {tmp_path} && {workbench_command()} {' '.join(files)}; "
                f"echo $? > {done}")
-    env = {"COLORTERM": "truecolor", "TERM": "xterm-256color"}
+    # a tmux server already running passes on its own environment: no settings file of the analyst's either
+    env = {"COLORTERM": "truecolor", "TERM": "xterm-256color", "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"],
+           "WORKBENCH_CONFIG": ""}
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
          *[arg for key, value in env.items() for arg in ("-e", f"{key}={value}")], command)
     last = rows[-1]
@@ -91,6 +93,7 @@ def test_app_in_tmux_steps_a_period_and_quits(tmp_path, session, monkeypatch):
 def test_time_to_first_screen_on_sample_data(session):
     """Prints seconds from starting `workbench` to the formula on screen (bundled sample data)."""
     started = time.monotonic()
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", workbench_command())
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-e",
+         f"XDG_CONFIG_HOME={os.environ['XDG_CONFIG_HOME']}", "-e", "WORKBENCH_CONFIG=", workbench_command())
     wait_for(session, "CRR = ((CE − CN) / CS) × 100 = ((", timeout=60)
     print(f"first full screen after {time.monotonic() - started:.2f} s")

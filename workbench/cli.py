@@ -18,6 +18,7 @@ from workbench.commands.problems_output import print_reports
 from workbench.io import LoadOptions
 from workbench.io.problems import rows_dropped
 from workbench.resources import sample_paths
+from workbench.settings_file import CONFIG_ENV, SettingsFileError, read_settings
 
 SUBCOMMANDS = ("validate", "report", "sample", "sql", "open")
 
@@ -66,7 +67,7 @@ def cli() -> None:
     workbench sample DIR         write a realistic, seeded sample data set
     workbench sql --dialect D --kind K   print the reduction as SQL for a warehouse
 
-    Exit status: 0 clean, 1 problems found (data still usable), 2 unusable.
+    Exit status: 0 clean, 1 problems found (data still usable), 2 unusable (or a bad settings file).
     """
 
 
@@ -120,11 +121,27 @@ def validate(paths: tuple[str, ...], load_options: LoadOptions, source, fmt: str
 @click.option("--ascii/--unicode", "ascii_only", default=None,
               help="Draw charts with plain ASCII, or with braille and box characters. "
                    "Default: ASCII when the terminal's encoding (or the locale) is not UTF-8.")
-def open_app(paths: tuple[str, ...], load_options: LoadOptions, source, analysis, ascii_only: bool | None) -> None:
-    """Open the app on PATH... (default: the bundled sample data)."""
-    from workbench.ui.app import run_app
+@click.option("--config", "config_path", metavar="PATH", envvar=CONFIG_ENV, show_envvar=True,
+              help="Settings file: theme, keys, default options (see README, 'Settings file'). "
+                   "Default: $XDG_CONFIG_HOME/retention-workbench/config.toml, when it exists.")
+def open_app(paths: tuple[str, ...], load_options: LoadOptions, source, analysis, ascii_only: bool | None,
+             config_path: str | None) -> None:
+    """Open the app on PATH... (default: the bundled sample data).
 
-    status = run_app(list(paths), load_options, analysis(load_options.tz), ascii_charts=ascii_only, source=source)
+    Options given here win over the settings file's [defaults].
+    """
+    from workbench.ui.app import run_app
+    from workbench.ui.keymap import app_names
+
+    try:
+        file = read_settings(config_path, app_names())
+    except SettingsFileError as exc:  # the app cannot start as asked: say what to fix, no traceback
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    if ascii_only is None:
+        ascii_only = file.defaults.ascii_charts
+    status = run_app(list(paths), load_options, analysis(load_options.tz, file.defaults), ascii_charts=ascii_only,
+                     source=source, keymap=file.keymap(), theme=file.theme)
     if status:  # the app stopped on an error (its traceback is printed): the shell must know
         sys.exit(status)
 

@@ -12,6 +12,7 @@ import click
 from workbench.io import LoadOptions
 from workbench.io.columns import KINDS
 from workbench.metrics import RETENTION_MODES, UNITS, WEEK_STARTS, AnalysisOptions, PeriodSpec
+from workbench.settings_file import MARGIN, Defaults
 
 
 def data_options(command: Callable) -> Callable:
@@ -53,20 +54,22 @@ def analysis_options(command: Callable) -> Callable:
     ``analysis`` (needs --tz to finish).
 
     ``analysis`` is a function of the time zone giving :class:`AnalysisOptions`, because an ``--as-of`` with
-    an offset is converted to the zone the data is read in.
+    an offset is converted to the zone the data is read in. The app also hands it the ``[defaults]`` of its
+    settings file (:class:`workbench.settings_file.Defaults`): an option given on the command line wins.
+    A period from the file is a preference, not an ask: a cohort table is still read at its labels' period.
     """
 
     @click.option("--period", type=click.Choice(UNITS), default=None, show_default="month",
                   help="Calendar period of cohorts and of the formula (a cohort table: the period of its labels).")
-    @click.option("--week-start", type=click.Choice(WEEK_STARTS), default="monday", show_default=True,
+    @click.option("--week-start", type=click.Choice(WEEK_STARTS), default=None, show_default="monday",
                   help="First day of a week (with --period week).")
     @click.option("--as-of", callback=_parse_as_of, metavar="DATE",
                   help="'Now' as a wall-clock time in --tz (a date means its midnight); default: the latest time "
                        "in the data. Later rows are ignored; a period not ended by then is marked incomplete.")
-    @click.option("--retention", type=click.Choice(RETENTION_MODES), default="classic", show_default=True,
+    @click.option("--retention", type=click.Choice(RETENTION_MODES), default=None, show_default="classic",
                   help="classic: active in period cohort+k; unbounded: active then or in any later period "
                        "(events).")
-    @click.option("--margin", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+    @click.option("--margin", type=MARGIN, default=None, show_default="1.0",
                   help="Gross margin for CLTV (0.3 = 30%).")
     @click.option("--inactive", type=click.IntRange(min=1), default=3, show_default=True, metavar="N",
                   help="Events: a customer counts as lost after N periods without an event (survival).")
@@ -76,18 +79,26 @@ def analysis_options(command: Callable) -> Callable:
                   metavar="RATE", help="Yearly discount rate for the forecast's CLTV (0.1 = 10% a year).")
     @functools.wraps(command)
     def wrapper(*args, period, week_start, as_of, retention, margin, inactive, top_segments, discount, **kwargs):
-        def analysis(tz: str) -> AnalysisOptions:
+        def analysis(tz: str, defaults: Defaults | None = None) -> AnalysisOptions:
             when = as_of
             if when is not None and when.tzinfo is not None:
                 when = when.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-            return AnalysisOptions(period=PeriodSpec(period or "month", week_start), as_of=when, retention=retention,
-                                   margin=margin, period_given=period is not None, inactive=inactive,
-                                   top_segments=top_segments, discount=discount)
+            file = defaults or Defaults()
+            return AnalysisOptions(period=PeriodSpec(_first(period, file.period, "month"),
+                                                     _first(week_start, file.week_start, "monday")),
+                                   as_of=when, retention=_first(retention, file.retention, "classic"),
+                                   margin=_first(margin, file.margin, 1.0), period_given=period is not None,
+                                   inactive=inactive, top_segments=top_segments, discount=discount)
 
         kwargs["analysis"] = analysis
         return command(*args, **kwargs)
 
     return wrapper
+
+
+def _first(*values):
+    """The command line's value, else the settings file's, else the built-in default."""
+    return next(value for value in values if value is not None)
 
 
 ENGINE_NAMES = ("polars", "duckdb", "postgres", "spark")

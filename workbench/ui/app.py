@@ -55,8 +55,13 @@ class RetentionApp(App[None]):
 
     def __init__(self, paths: list[str] | None = None, load_options: LoadOptions | None = None,
                  settings: ViewSettings | None = None, *, ascii_charts: bool = False,
-                 source: SourceChoice | None = None) -> None:
+                 source: SourceChoice | None = None, keymap: dict[str, str] | None = None,
+                 theme: str | None = None) -> None:
         super().__init__()
+        if keymap:  # the settings file's [keys] (checked by workbench.ui.keymap): footer, help, palette follow
+            self.set_keymap(keymap)
+        if theme:
+            self.theme = theme
         self.paths = list(paths or [])
         self.source = source  # --engine/--table: which engine reduces the rows (None: polars)
         self.load_options = load_options or LoadOptions()
@@ -305,12 +310,15 @@ def _unusable(result: LoadResult) -> str:
 
 
 def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptions | None = None,
-            ascii_charts: bool | None = None, source: SourceChoice | None = None) -> int:
+            ascii_charts: bool | None = None, source: SourceChoice | None = None,
+            keymap: dict[str, str] | None = None, theme: str | None = None) -> int:
     """Open the app (``workbench [PATH...]``); with no path, the bundled sample data. ``ascii_charts``
-    None: plain ASCII charts when the terminal's encoding or the locale is not UTF-8."""
+    None: plain ASCII charts when the terminal's encoding or the locale is not UTF-8. ``keymap`` and ``theme``
+    come from the settings file (checked before: see workbench.ui.keymap)."""
     settings = ViewSettings() if analysis is None else ViewSettings.from_options(analysis)
     if ascii_charts is None:
         ascii_charts = wants_ascii(sys.__stdout__)
-    app = RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts, source=source)
+    app = RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts, source=source, keymap=keymap,
+                       theme=theme)
     app.run()
     return app.return_code or 0

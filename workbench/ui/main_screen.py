@@ -30,6 +30,7 @@ from workbench.ui.cohort_table import CohortTable
 from workbench.ui.data_panel import DataPanel
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo, FormulaPanel
+from workbench.ui.key_order import DeclaredKeyOrder
 from workbench.ui.model import Analysis
 from workbench.ui.panel_base import ReportPanel
 from workbench.ui.prompt_dialog import PromptDialog
@@ -40,7 +41,7 @@ from workbench.ui.views import cell_info, cell_text, formula_view, status_line, 
 PLAY_SECONDS = 0.8
 
 
-class MainScreen(Screen):
+class MainScreen(DeclaredKeyOrder, Screen):
     """Cohorts and the retention formula, period by period, with churn, NPS, CLTV and the loaded data."""
 
     BINDINGS = [
