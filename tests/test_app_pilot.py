@@ -687,7 +687,7 @@ def test_readme_lists_every_key():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     keys = readme.split("## Keys", 1)[1]
-    names = {"question_mark": "?", "space": "space", "escape": "escape", "colon": ":", "slash": "/"}
+    names = {"question_mark": "?", "space": "space", "escape": "escape", "colon": ":", "slash": "/", "at": "@"}
     for binding in (*MainScreen.BINDINGS, *KeyTable.BINDINGS, *Table.BINDINGS):
         key = names.get(binding.key, binding.key)
         if key.isdigit():

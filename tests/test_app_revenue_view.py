@@ -33,8 +33,8 @@ async def test_a_revenue_cell_is_described_in_words(files):
         table = app.query_one(CohortTable)
         assert table.cursor_coordinate == Coordinate(0, 1)
         paid = report.revenue_cohorts.rows[0]
-        words = (f"revenue {paid.revenue[1]:,.2f} from the cohort's {paid.size:,} customers = "
-                 f"{paid.retention[1]:.1f} % of its +0 revenue {paid.revenue[0]:,.2f}")
+        words = (f"revenue {paid.revenue[1]:,.2f} paid by the cohort's customers ({paid.size:,} in the cohort) = "
+                 f"{paid.retention[1]:.1f} % of its revenue at +0 ({paid.revenue[0]:,.2f})")
         assert f"Cell {paid.cohort} +1" in plain(app.query_one(FormulaPanel))
         assert words in plain(app.query_one(FormulaPanel))
         assert "% of +0 revenue" in plain(app.query_one("#legend"))

@@ -44,8 +44,8 @@ class CellInfo:
         """A revenue cell in words: what was paid, by whom, and its share of the cohort's first period's."""
         share = (f"{self.revenue_retention:.1f} % of" if self.revenue_retention is not None
                  else "no share (nothing paid) of")
-        return (f"revenue {self.revenue:,.2f} from the cohort's {self.size:,} customers = {share} its +0 revenue "
-                f"{self.first_revenue:,.2f}")
+        return (f"revenue {self.revenue:,.2f} paid by the cohort's customers ({self.size:,} in the cohort) = "
+                f"{share} its revenue at +0 ({self.first_revenue:,.2f})")
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,8 @@ class MainScreen(Screen):
         Binding("p", "prev_period", "Prev period", id="period.prev"),
         Binding("space", "toggle_play", "Play/stop", id="period.play",
                 tooltip="Step through the periods on its own, to watch the cohorts age"),
-        Binding("c", "toggle_percent", "%/counts/revenue", id="view.percent",
-                tooltip="The triangle's cells: retention % → customers → revenue → revenue retention % (of the "
+        Binding("c", "toggle_percent", "Values", id="view.percent",
+                tooltip="What the triangle's cells show: retention % → customers → revenue → revenue retention % (of the "
                         "cohort's first period's revenue); the revenue views need a revenue column"),
         Binding("u", "toggle_retention", "Classic/unbounded", id="view.retention"),
         Binding("t", "next_unit", "Granularity", id="view.unit_next",
@@ -317,9 +317,11 @@ class MainScreen(Screen):
     def _change(self, **changes) -> None:
         new = replace(self.app.settings, **changes)
         self.app.change_settings(new)
-        if self.analysis is not None:
+        if self.analysis is not None:  # the cell line says what the cells now show (the moment stays as chosen)
             self.table.view = self.cell_view
-            self._sync_period(move_cursor=False)  # the cell line says what the cells now show
+            cursor = self.table.cursor_coordinate
+            self.cell = cell_info(self.analysis, self.table.triangle_row(cursor.row), cursor.column, self.cell_view)
+            self.formula.view = formula_view(self.analysis, self.period, self.cell)
         self.update_status()
         self._update_legend()
 
