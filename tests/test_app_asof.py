@@ -108,3 +108,17 @@ def test_parse_as_of():
     assert when is None and "is not a date" in problem
     when, problem = parse_as_of("2020-01-01", starts=datetime(2024, 1, 1))
     assert when is None and "starts on 2024-01-01" in problem
+
+
+@run_async
+async def test_the_triangle_keeps_its_labels_after_an_as_of(files):
+    from test_app_revenue_view import assert_labelled
+
+    from workbench.ui.cohort_table import CohortTable
+
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        for text in ("2024-03-10", "2024-09-01T06:00", ""):
+            await type_as_of(app, pilot, text)
+            assert_labelled(app.query_one(CohortTable), text)

@@ -78,3 +78,33 @@ async def test_ctrl_s_exports_the_revenue_view(files):
         text = (Path.cwd() / "revenue-cohorts-month-money.csv").read_text()
         first = report.revenue_cohorts.rows[0]
         assert f"{first.cohort},{first.size}," in text
+
+
+def assert_labelled(table: CohortTable, when) -> None:
+    """Every triangle line on screen starts with its cohort's label (bug 8 of issue 13: once a triangle was
+    seen without them), whatever the cells' width (money is wider than a percentage)."""
+    rows = table.triangle.rows
+    top = int(table.scroll_y)
+    for y in range(1, table.scrollable_content_region.height):
+        row = top + y - 1
+        line = table.render_line(y).text
+        if row < len(rows):
+            assert line.startswith(f"{rows[row].cohort} ({rows[row].size:,})"), (when, y, line)
+        elif row == len(rows):
+            assert line.startswith("average"), (when, y, line)
+
+
+@run_async
+async def test_revenue_views_keep_the_labels_through_resizes_and_rebuilds(files):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.resize_terminal(120, 40)  # while loading
+        await ready(app, pilot)
+        table = app.query_one(CohortTable)
+        for keys, size in ((("c", "c"), (80, 24)), (("W",), (120, 40)), (("c",), (80, 24)), (("l", "l", "l"), None),
+                           (("M", "c"), (100, 30))):
+            await pilot.press(*keys)
+            if size:
+                await pilot.resize_terminal(*size)
+            await ready(app, pilot)
+            assert_labelled(table, keys)
