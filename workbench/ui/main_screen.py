@@ -49,8 +49,8 @@ class MainScreen(Screen):
         Binding("space", "toggle_play", "Play/stop", id="period.play",
                 tooltip="Step through the periods on its own, to watch the cohorts age"),
         Binding("c", "toggle_percent", "Values", id="view.percent",
-                tooltip="What the triangle's cells show: retention % → customers → revenue → revenue retention % (of the "
-                        "cohort's first period's revenue); the revenue views need a revenue column"),
+                tooltip="Cells: retention % → customers → revenue → revenue retention % (revenue needs a revenue "
+                        "column)"),
         Binding("u", "toggle_retention", "Classic/unbounded", id="view.retention"),
         Binding("t", "next_unit", "Granularity", id="view.unit_next",
                 tooltip="day → week → month → quarter → year"),
