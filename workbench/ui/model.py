@@ -11,7 +11,6 @@ from datetime import datetime
 from workbench.io.load import LoadResult
 from workbench.metrics import UNITS, AnalysisOptions, FlowRow, PeriodSpec, Report, analyze
 
-
 # What the triangle's cells show, in the order ``c`` cycles through them: retention %, active customers, the
 # cohort's revenue, and that revenue as a share of the cohort's first-period revenue (revenue retention).
 CELL_VIEWS = ("percent", "counts", "revenue", "revenue_pct")
