@@ -1,7 +1,7 @@
 """The main screen: the tabs of :data:`workbench.ui.tabs.TABS`, the current period and the view toggles.
 
-The screen owns the layout and the keys that move through the numbers (n/p, play, counts/percent, classic/
-unbounded, granularity, tabs); the app owns the data and the workers that load and compute it, and hands
+The screen owns the layout and the keys that move through the numbers (n/p, play, what the cells show, classic/
+unbounded, granularity, the as-of date, tabs); the app owns the data and the workers that load and compute it, and hands
 the screen a finished :class:`~workbench.ui.model.Analysis`. n/p only move an index: the metrics of every
 period are computed once per view setting.
 """
