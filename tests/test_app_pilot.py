@@ -228,7 +228,7 @@ async def test_space_plays_and_stops(files, monkeypatch):
 
 
 @run_async
-async def test_c_toggles_counts_and_percent(files):
+async def test_c_cycles_percent_counts_revenue_and_revenue_retention(files):
     report, _ = expected(files)
     app = RetentionApp(files)
     async with app.run_test(size=SIZE) as pilot:
@@ -239,8 +239,18 @@ async def test_c_toggles_counts_and_percent(files):
         assert [table.get_cell_at(Coordinate(0, k)).plain.strip().rstrip("~") for k in range(len(row.active))] \
             == [f"{v:,}" for v in row.active]
         assert "counts" in plain(app.query_one("#status"))
+        await pilot.press("c")  # the cohort's revenue by k (the sample's cells run over 100: whole units)
+        paid = report.revenue_cohorts.rows[0]
+        assert [table.get_cell_at(Coordinate(0, k)).plain.strip().rstrip("~") for k in range(len(paid.revenue))] \
+            == [f"{v:,.0f}" for v in paid.revenue]
+        assert "revenue" in plain(app.query_one("#status"))
+        await pilot.press("c")  # its share of the cohort's first period's revenue
+        assert [table.get_cell_at(Coordinate(0, k)).plain.strip().rstrip("~") for k in range(len(paid.revenue))] \
+            == [f"{v:.1f}" for v in paid.retention]
+        assert "revenue %" in plain(app.query_one("#status"))
         await pilot.press("c")
         assert table.get_cell_at(Coordinate(0, 0)).plain.strip().rstrip("~") == f"{row.retention[0]:.1f}"
+        assert "percent" in plain(app.query_one("#status"))
 
 
 @run_async
@@ -677,7 +687,7 @@ def test_readme_lists_every_key():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     keys = readme.split("## Keys", 1)[1]
-    names = {"question_mark": "?", "space": "space", "escape": "escape", "colon": ":", "slash": "/"}
+    names = {"question_mark": "?", "space": "space", "escape": "escape", "colon": ":", "slash": "/", "at": "@"}
     for binding in (*MainScreen.BINDINGS, *KeyTable.BINDINGS, *Table.BINDINGS):
         key = names.get(binding.key, binding.key)
         if key.isdigit():

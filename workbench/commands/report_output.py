@@ -15,14 +15,14 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from workbench.metrics import Report
-from workbench.present.sections import cohort_table, report_tables
+from workbench.present.sections import cohort_table, report_tables, revenue_cohort_table
 from workbench.present.table import Table, display_rows, displayed_columns, latest
 from workbench.present.writers import csv_value, md_cell
 
 MAX_COHORTS = 24
 MAX_K = 24
 MAX_PERIODS = 36
-WIDE = ("cohorts", "cohort_counts", "cumulative_revenue")
+WIDE = ("cohorts", "cohort_counts", "cumulative_revenue", "revenue_retention", "revenue_cohorts")
 
 
 def header_lines(report: Report) -> list[str]:
@@ -106,11 +106,16 @@ def render_markdown(report: Report) -> str:
 
 
 def csv_tables(report: Report) -> list[Table]:
-    """Every table, uncut, with the triangle both as retention % and as active customers."""
+    """Every table, uncut, with the triangle both as retention % and as active customers, and the revenue
+    triangle both as revenue retention % and as revenue."""
     tables = report_tables(report)
     counts = cohort_table(report, percent=False)
     if counts is not None:
         tables.insert(1, counts)
+    money = revenue_cohort_table(report, percent=False)
+    if money is not None:
+        at = next(i for i, t in enumerate(tables) if t.name == "revenue_retention")
+        tables.insert(at + 1, money)
     return tables
 
 

@@ -39,13 +39,14 @@ from workbench.metrics.nps import NPS_MIN_RESPONSES, NpsStats, NpsSummary, nps_s
 from workbench.metrics.options import RETENTION_MODES, AnalysisOptions
 from workbench.metrics.periods import UNITS, WEEK_STARTS, PeriodSpec
 from workbench.metrics.report import Report, analyze, primary_kind
+from workbench.metrics.revenue_triangle import RevenueRow, RevenueTriangle
 from workbench.metrics.segments import SegmentGroup, Segments
 from workbench.metrics.survival import Survival, SurvivalRow, survival_of
 
 __all__ = [
     "COHORT_KINDS", "FLOW_TERMS", "NPS_MIN_RESPONSES", "RETENTION_MODES", "UNITS", "WEEK_STARTS",
     "AnalysisOptions", "ArpuRow", "Cltv", "CltvCompared", "Forecast", "CohortRow", "CohortTriangle", "CumulativeRow", "Flow", "FlowRow",
-    "NpsStats", "NpsSummary", "PeriodSpec", "Report", "SegmentGroup", "Segments", "Survival", "SurvivalRow",
+    "NpsStats", "NpsSummary", "PeriodSpec", "Report", "RevenueRow", "RevenueTriangle", "SegmentGroup", "Segments", "Survival", "SurvivalRow",
     "analyze", "cltv", "cohort_triangle", "customers_behind_cell", "customers_in_flow", "explain_crr", "flow",
     "nps_stats", "nps_summary", "primary_kind", "resolve_as_of", "survival_of",
 ]

@@ -23,6 +23,7 @@ from workbench.metrics.nps import NpsSummary, nps_summary
 from workbench.metrics.observed import observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.reduce import reduce_nps_lifetimes, reduce_segment_lifetimes
+from workbench.metrics.revenue_triangle import RevenueTriangle, revenue_triangle_from
 from workbench.metrics.segments import NO_ANSWER, NpsRetention, Segments, segments_from
 from workbench.metrics.survival import Survival, survival_from
 
@@ -45,7 +46,9 @@ class Report:
     missing). ``segments``: survival by segment and the log-rank test, when that dataset has a segment
     column. ``forecast``: the sBG model fitted to that survival; ``cltv_compared``: CLTV by the formula,
     realised and forecast, and why they differ. ``nps_retention``: survival by NPS group, when NPS answers
-    are loaded with events or subscriptions. ``forecast_pending``: the forecast was left out on purpose
+    are loaded with events or subscriptions. ``revenue_cohorts``: the revenue triangle (revenue of each cohort
+    by k and its share of the first period's, :mod:`workbench.metrics.revenue_triangle`) when the cohort kind
+    has a revenue column. ``forecast_pending``: the forecast was left out on purpose
     (``analyze(forecast=False)``: the app's first screen does not wait for the model fit); the same call with
     ``forecast=True`` fills it in.
     """
@@ -63,6 +66,7 @@ class Report:
     forecast: Forecast | None = None
     cltv_compared: CltvCompared | None = None
     nps_retention: NpsRetention | None = None
+    revenue_cohorts: RevenueTriangle | None = None
     notes: tuple[str, ...] = ()
     forecast_pending: bool = False
 
@@ -109,7 +113,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         raise ValueError("there is no usable data to analyse")
     fixed = replace(options, as_of=as_of)
     notes: list[str] = []
-    triangle = flow = value = nps = None
+    triangle = flow = value = nps = revenue = None
     cohort_kind = next((k for k in COHORT_KINDS if k in datasets), None)
     steps = 2 if cohort_kind and "nps" in datasets else 1
     if cohort_kind:
@@ -124,6 +128,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         triangle = triangle_from(agg, fixed.retention)
         flow = flow_from(agg)
         value = cltv_from(agg, flow, fixed)
+        revenue = revenue_triangle_from(agg)
         if cohort_kind == "subscriptions" and fixed.retention == "unbounded":
             notes.append("for subscriptions 'unbounded' retention is the same as classic: a subscription "
                          "has no gaps")
@@ -172,7 +177,8 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     return Report(kind=kinds[0], kinds=kinds, options=fixed, as_of=as_of, cohorts=triangle, flow=flow,
                   nps=nps, cltv=value, survival=survival, segments=segments, forecast=prediction,
                   cltv_compared=None if pending else compare_cltv(value, flow, prediction, per_alive),
-                  nps_retention=nps_retention, notes=tuple(notes), forecast_pending=pending)
+                  nps_retention=nps_retention, revenue_cohorts=revenue, notes=tuple(notes),
+                  forecast_pending=pending)
 
 
 def _in_memory(*datasets) -> bool:

@@ -66,6 +66,12 @@ def report_dict(report: Report) -> dict:
                                       "arpu": r.arpu, "complete": r.complete} for r in c.by_period],
                        "cumulative": [{"cohort": r.cohort, "size": r.size, "per_customer": list(r.per_customer),
                                        "complete": list(r.complete)} for r in c.cumulative]}
+    if report.revenue_cohorts is not None:
+        t = report.revenue_cohorts
+        out["revenue_cohorts"] = [{"cohort": r.cohort, "size": r.size, "revenue": list(r.revenue),
+                                   "revenue_retention": list(r.retention), "complete": list(r.complete)}
+                                  for r in t.rows]
+        out["revenue_cohort_average"] = {"revenue_retention": list(t.average), "cohorts": list(t.average_cohorts)}
     if report.survival is not None:
         s = report.survival
         out["survival_kind"] = s.kind

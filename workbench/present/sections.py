@@ -52,6 +52,34 @@ def cohort_table(report: Report, percent: bool = True) -> Table | None:
                  extra={"unit": t.period.unit, "retention": t.retention_mode})
 
 
+def revenue_cohort_table(report: Report, percent: bool = True) -> Table | None:
+    """The revenue triangle: one row per cohort (size, then revenue retention % of the cohort's first-period
+    revenue, or the revenue itself, at +k), and the revenue-weighted average of complete cells."""
+    t = report.revenue_cohorts
+    if t is None:
+        return None
+    what = "revenue retention (% of the first period's revenue)" if percent else "revenue"
+    start = "first event" if t.kind == "events" else "first start"
+    columns = (Column("cohort"), Column("size", "int"), Column("complete_periods", "complete_periods"),
+               *_ks(t.width, "pct" if percent else "money"))
+    rows = []
+    for r in t.rows:
+        values = list(r.retention if percent else r.revenue)
+        rows.append((r.cohort, r.size, _complete_periods(r.complete), *values, *[""] * (t.width - len(values))))
+    rows.append(("average", None, t.width, *(t.average if percent else [None] * t.width)))
+    paid = ("revenue of the cohort's customers' events in period cohort+k" if t.kind == "events" else
+            "MRR of the cohort's customers who are customers in period cohort+k (all of them at +0)")
+    end = "has not begun" if t.kind == "subscriptions" else "has not ended"
+    share = "revenue retention = revenue at +k / revenue at +0 × 100; " if percent else ""
+    notes = [f"{share}revenue: {paid}.",
+             f"~ not final: the period {end} by {report.as_of:%Y-%m-%d %H:%M} (as of).",
+             "average: Σ revenue at +k / Σ revenue at +0, over complete cells of cohorts with revenue at +0."]
+    return Table(name="revenue_retention" if percent else "revenue_cohorts",
+                 title=f"Cohort {what} by {t.period.noun} since the {start}",
+                 columns=columns, rows=tuple(rows), notes=tuple(notes), key_columns=2, summary_rows=1,
+                 extra={"unit": t.period.unit})
+
+
 def flow_table(report: Report) -> Table | None:
     f = report.flow
     if f is None:
@@ -252,7 +280,7 @@ def segment_survival_table(report: Report) -> Table | None:
 def report_tables(report: Report, percent: bool = True) -> list[Table]:
     """Every table the report supports, in reading order."""
     makers = (lambda r: cohort_table(r, percent), flow_table, nps_table, nps_distribution_table, cltv_table,
-              arpu_table, cumulative_revenue_table, survival_table, segments_table, segment_survival_table,
+              arpu_table, cumulative_revenue_table, revenue_cohort_table, survival_table, segments_table, segment_survival_table,
               forecast_table, lambda r: segments_table(r, nps=True))
     return [t for t in (make(report) for make in makers) if t is not None]
 

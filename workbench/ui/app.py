@@ -129,7 +129,7 @@ class RetentionApp(App[None]):
             self.call_from_thread(self.main.show_analysis, analysis)
 
     def change_settings(self, new: ViewSettings) -> None:
-        """The view toggles: recompute when what the numbers depend on changed (percent/counts does not)."""
+        """The view toggles: recompute when what the numbers depend on changed (what the cells show does not)."""
         recompute = new.key() != self.settings.key()
         self.settings = new
         if recompute and self.load_result is not None and self.load_result.datasets:
@@ -140,7 +140,7 @@ class RetentionApp(App[None]):
         """Keep what is on screen, and the settings it was computed with (a cohort table refuses a period its
         labels do not fit): the status line must not wait for a computation that will not come."""
         if self.analysis is not None:
-            self.settings = replace(self.analysis.settings, percent=self.settings.percent)
+            self.settings = replace(self.analysis.settings, cells=self.settings.cells)
         self.main.update_status()
         self.notify(message, severity="error", markup=False)
 
@@ -157,7 +157,7 @@ class RetentionApp(App[None]):
         self.cache = cache
         self.main.show_reports(result.reports)
         if analysis is not None:
-            self.settings = replace(analysis.settings, percent=self.settings.percent)  # a table's own period
+            self.settings = replace(analysis.settings, cells=self.settings.cells)  # a table's own period
             self.main.show_analysis(analysis)
         else:
             reason = error or _unusable(result)

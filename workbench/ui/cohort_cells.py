@@ -1,6 +1,7 @@
 """What each cell of the cohort triangle says and how it is coloured, without drawing anything.
 
-:class:`TriangleCells` answers for one triangle and one view (percent or counts, a colour ramp): the text and
+:class:`TriangleCells` answers for one triangle and one view (retention %, counts, revenue or revenue retention
+%, a colour ramp): the text and
 rich Style of any cell, the row labels and the column widths. It formats a row only when the row is first
 drawn (a daily triangle of 500 cohorts has 125,000 cells, of which a screen shows a few hundred), and keeps it.
 The widget (:mod:`workbench.ui.cohort_table`) adds the cursor, the current-period underline and the theme.
@@ -14,7 +15,7 @@ from rich.cells import cell_len
 from rich.style import Style
 
 from workbench.io.text import printable
-from workbench.metrics import CohortTriangle
+from workbench.metrics import CohortTriangle, RevenueTriangle
 from workbench.present.table import EMPTY, INCOMPLETE
 from workbench.ui.ramp import Ramp
 
@@ -28,6 +29,29 @@ def cell_text(value: float | int | None, percent: bool, complete: bool) -> str:
         return EMPTY if percent else ""
     body = f"{value:.1f}" if percent else f"{value:,}"
     return body + ("" if complete else INCOMPLETE)
+
+
+def money_decimals(revenue: RevenueTriangle) -> int:
+    """Whole units when the largest cell is 100 or more (cents add nothing there), else cents."""
+    largest = max((abs(v) for row in revenue.rows for v in row.revenue), default=0.0)
+    return 0 if largest >= 100 else 2
+
+
+def money_text(value: float, decimals: int, complete: bool) -> str:
+    return f"{value:,.{decimals}f}" + ("" if complete else INCOMPLETE)
+
+
+def money_width(revenue: RevenueTriangle, decimals: int) -> int:
+    """The longest money text: that of the largest or the smallest (negative: refunds) value, complete or
+    not (with its ~ mark)."""
+    longest = 0
+    for row in revenue.rows:
+        for complete in (True, False):
+            values = list(compress(row.revenue, [c == complete for c in row.complete]))
+            for value in (max(values, default=None), min(values, default=None)):
+                if value is not None:
+                    longest = max(longest, len(money_text(value, decimals, complete)))
+    return longest
 
 
 def cell_width(triangle: CohortTriangle) -> int:
@@ -48,21 +72,33 @@ def cell_width(triangle: CohortTriangle) -> int:
 
 class TriangleCells:
     """Cells of ``triangle`` as (text, style): rows 0..n-1 are cohorts, row n the average row; column
-    ``columns - 1`` is a blank pad column (so the view can always scroll to a column boundary)."""
+    ``columns - 1`` is a blank pad column (so the view can always scroll to a column boundary).
 
-    def __init__(self, triangle: CohortTriangle, percent: bool, ramp: Ramp | None) -> None:
+    ``view`` is one of ``percent``, ``counts``, ``revenue``, ``revenue_pct``; the revenue views read
+    ``revenue`` (the same cohorts, in the same order), coloured by revenue retention, and fall back to percent
+    without it."""
+
+    def __init__(self, triangle: CohortTriangle, view: str, ramp: Ramp | None,
+                 revenue: RevenueTriangle | None = None) -> None:
         self.triangle = triangle
-        self.percent = percent
+        if revenue is not None and [r.cohort for r in revenue.rows] != [r.cohort for r in triangle.rows]:
+            revenue = None  # not this triangle's cohorts: never show another report's money beside these labels
+        self.view = "percent" if view in ("revenue", "revenue_pct") and revenue is None else view
+        self.revenue = revenue
+        self.percent = self.view in ("percent", "revenue_pct")
         self.ramp = ramp
         spec = triangle.period
         self.cohort_index = [spec.index_of(row.start) for row in triangle.rows]
         self.lengths = [len(row.active) for row in triangle.rows]
+        self.decimals = money_decimals(revenue) if revenue is not None else 0
         self.width = cell_width(triangle)
+        if self.view == "revenue":
+            self.width = max(self.width, money_width(revenue, self.decimals) + 1)
         self.data_columns = max(self.lengths, default=0)
         self.columns = self.data_columns + 1  # the pad column
         self.blank = " " * self.width
         self.labels = [f"{printable(row.cohort)} ({row.size:,}) " for row in triangle.rows]
-        self.labels.append(f"{'average %' if not percent else 'average'} ")
+        self.labels.append(f"{'average' if self.percent else 'average %'} ")
         self.label_width = max(cell_len(label) for label in self.labels)
         self._rows: dict[int, list[tuple[str, Style]]] = {}
 
@@ -98,6 +134,8 @@ class TriangleCells:
         return cells[k] if k < len(cells) else (self.blank, Style())
 
     def _cohort(self, number: int) -> list[tuple[str, Style]]:
+        if self.revenue is not None and self.view in ("revenue", "revenue_pct"):
+            return self._revenue(number)
         row = self.triangle.rows[number]
         pad = self.width - 1
         cells = []
@@ -110,8 +148,24 @@ class TriangleCells:
             cells.append((cell_text(value, self.percent, complete).rjust(pad) + " ", style))
         return cells
 
+    def _revenue(self, number: int) -> list[tuple[str, Style]]:
+        """Revenue (or revenue retention %) of a cohort by k, coloured by revenue retention."""
+        assert self.revenue is not None
+        row = self.revenue.rows[number]
+        pad = self.width - 1
+        cells = []
+        for money, pct, complete in zip(row.revenue, row.retention, row.complete, strict=True):
+            style = self.ramp.style(None if pct is None else pct / 100) if self.ramp else Style()
+            if not complete:
+                style += ITALIC
+            text = (money_text(money, self.decimals, complete) if self.view == "revenue"
+                    else cell_text(pct, True, complete))
+            cells.append((text.rjust(pad) + " ", style))
+        return cells
+
     def _average(self) -> list[tuple[str, Style]]:
-        average = self.triangle.average
+        revenue_view = self.revenue is not None and self.view in ("revenue", "revenue_pct")
+        average = self.revenue.average if revenue_view else self.triangle.average
         pad = self.width - 1
         cells = []
         for k in range(self.data_columns):

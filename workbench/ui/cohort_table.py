@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from workbench.metrics import CohortTriangle
+from workbench.metrics import CohortTriangle, RevenueTriangle
 from workbench.ui.cohort_cells import CURRENT, TriangleCells
 from workbench.ui.ramp import Ramp
 from workbench.ui.table import GridKeys, KeyTable
@@ -40,7 +40,8 @@ class CohortTable(GridKeys):
     """Shows ``triangle``; posts :class:`CohortTable.CursorMoved` and :class:`CohortTable.CellSelected`."""
 
     HELP = ("Rows are cohorts (customers first seen in that period, size in brackets); column k is k periods "
-            "later. A cell is the share (or count) of the cohort active then. ~ = the period is not over yet. "
+            "later. A cell is the share (or count) of the cohort active then, or (c) its revenue then and that revenue's "
+            "share of its first period's. ~ = the period is not over yet. "
             "Underlined: the current calendar period. Enter lists the customers behind a cell.")
 
     BINDINGS = [Binding("enter", "select_cursor", "Who", id="cohorts.customers", key_display="enter",
@@ -83,7 +84,7 @@ class CohortTable(GridKeys):
     """
 
     triangle: reactive[CohortTriangle | None] = reactive(None, always_update=True)
-    percent: reactive[bool] = reactive(True)
+    view: reactive[str] = reactive("percent")  # percent, counts, revenue or revenue_pct (of ``revenue``)
     ramp: reactive[Ramp | None] = reactive(None)
     # calendar period index of the current period; no repaint of the whole table: watch_current marks its cells
     current: reactive[int | None] = reactive(None, repaint=False)
@@ -109,6 +110,7 @@ class CohortTable(GridKeys):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._cells: TriangleCells | None = None
+        self.revenue: RevenueTriangle | None = None  # set before ``triangle``, whose cohorts it has
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._looks: tuple | None = None  # the theme's styles now (None: to be read again)
         self._drawn_with: tuple | None = None  # those the cached lines were drawn with
@@ -205,7 +207,7 @@ class CohortTable(GridKeys):
             self.set_reactive(CohortTable.cursor_coordinate, Coordinate(0, 0))
             self.refresh()
             return
-        cells = self._cells = TriangleCells(triangle, self.percent, self.ramp)
+        cells = self._cells = TriangleCells(triangle, self.view, self.ramp, self.revenue)
         self.virtual_size = Size(cells.label_width + cells.columns * cells.width, 1 + cells.rows)
         # the cursor stays where it was if that cell still exists, else it starts again at the top left
         keep = saved.row < cells.rows and saved.column < cells.columns
@@ -216,7 +218,7 @@ class CohortTable(GridKeys):
     def watch_triangle(self) -> None:
         self.rebuild()
 
-    def watch_percent(self) -> None:
+    def watch_view(self) -> None:
         self.rebuild()
 
     def watch_ramp(self) -> None:

@@ -31,6 +31,21 @@ class CellInfo:
     ci_lower: float | None = None  # the 95% Wilson interval of the retention, in %
     ci_upper: float | None = None
     too_wide: bool = False  # too few customers to say anything
+    view: str = "percent"  # what the triangle shows (percent, counts, revenue, revenue_pct)
+    revenue: float | None = None  # the cohort's revenue in the cell's period (with a revenue column)
+    first_revenue: float | None = None  # its revenue at +0
+    revenue_retention: float | None = None  # revenue / first_revenue × 100
+
+    @property
+    def about_revenue(self) -> bool:
+        return self.view in ("revenue", "revenue_pct") and self.revenue is not None
+
+    def revenue_words(self) -> str:
+        """A revenue cell in words: what was paid, by whom, and its share of the cohort's first period's."""
+        share = (f"{self.revenue_retention:.1f} % of" if self.revenue_retention is not None
+                 else "no share (nothing paid) of")
+        return (f"revenue {self.revenue:,.2f} paid by the cohort's customers ({self.size:,} in the cohort) = "
+                f"{share} its revenue at +0 ({self.first_revenue:,.2f})")
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,9 @@ def formula_text(view: FormulaView) -> Text:
     if cell is not None:
         text.append(f"Cell {printable(cell.cohort)} +{cell.k} ({printable(cell.period)}): ", style="bold")
         tail = "" if cell.complete else " (not over yet)"
+        if cell.about_revenue:
+            text.append(f"{cell.revenue_words()}{tail}")
+            return text
         text.append(f"{cell.active:,} active / {cell.size:,} in the cohort = {pct(cell.retention)}{tail}")
         if cell.ci_lower is not None and cell.ci_upper is not None:
             text.append(f" · 95% {cell.ci_lower:.1f}–{cell.ci_upper:.1f}")

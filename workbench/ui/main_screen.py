@@ -1,7 +1,7 @@
 """The main screen: the tabs of :data:`workbench.ui.tabs.TABS`, the current period and the view toggles.
 
-The screen owns the layout and the keys that move through the numbers (n/p, play, counts/percent, classic/
-unbounded, granularity, tabs); the app owns the data and the workers that load and compute it, and hands
+The screen owns the layout and the keys that move through the numbers (n/p, play, what the cells show, classic/
+unbounded, granularity, the as-of date, tabs); the app owns the data and the workers that load and compute it, and hands
 the screen a finished :class:`~workbench.ui.model.Analysis`. n/p only move an index: the metrics of every
 period are computed once per view setting.
 """
@@ -31,12 +31,12 @@ from workbench.ui.data_panel import DataPanel
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo, FormulaPanel
 from workbench.ui.key_order import DeclaredKeyOrder
-from workbench.ui.model import Analysis
+from workbench.ui.model import CELL_VIEWS, REVENUE_VIEWS, Analysis, next_cell_view
 from workbench.ui.panel_base import ReportPanel
 from workbench.ui.prompt_dialog import PromptDialog
 from workbench.ui.ramp import STEPS, build_ramp
 from workbench.ui.tabs import TABS, ExportContext, tab
-from workbench.ui.views import cell_info, cell_text, formula_view, status_line, step_for
+from workbench.ui.views import cell_info, cell_text, formula_view, parse_as_of, status_line, step_for
 
 PLAY_SECONDS = 0.8
 
@@ -49,7 +49,9 @@ class MainScreen(DeclaredKeyOrder, Screen):
         Binding("p", "prev_period", "Prev period", id="period.prev"),
         Binding("space", "toggle_play", "Play/stop", id="period.play",
                 tooltip="Step through the periods on its own, to watch the cohorts age"),
-        Binding("c", "toggle_percent", "Counts/%", id="view.percent"),
+        Binding("c", "toggle_percent", "Values", id="view.percent",
+                tooltip="Cells: retention % → customers → revenue → revenue retention % (revenue needs a revenue "
+                        "column)"),
         Binding("u", "toggle_retention", "Classic/unbounded", id="view.retention"),
         Binding("t", "next_unit", "Granularity", id="view.unit_next",
                 tooltip="day → week → month → quarter → year"),
@@ -61,6 +63,8 @@ class MainScreen(DeclaredKeyOrder, Screen):
         Binding("colon", "goto", "Go to period", show=False, id="period.goto",
                 tooltip="Type a period or a date (2025-03, 2025-Q1, 2025-03-14) to jump to it"),
         Binding("slash", "goto", "Go to period", show=False, id="period.goto_slash"),
+        Binding("at", "as_of", "As of…", show=False, id="view.as_of", key_display="@",
+                tooltip="Count up to a date you type (2025-03-31, 2025-03-31T12:00), or the data's end when empty"),
         Binding("y", "copy", "Copy", show=False, id="app.copy",
                 tooltip="Copy the cell under the cursor (or the current period's formula) to the clipboard; "
                         "works over SSH in terminals that allow OSC 52"),
@@ -183,7 +187,8 @@ class MainScreen(DeclaredKeyOrder, Screen):
         triangle = analysis.report.cohorts
         # first show: the newest cohort reaching the period, so the first periods are in view (not +15 … +23)
         newest = len(triangle.rows) - 1 if old is None and triangle is not None and triangle.rows else None
-        self.table.percent = self.app.settings.percent
+        self.table.view = analysis.cell_view(self.app.settings.cells)
+        self.table.revenue = analysis.report.revenue_cohorts
         self.table.triangle = analysis.report.cohorts
         self._update_legend()
         for panel in (*self.panels, *self.charts):
@@ -210,7 +215,12 @@ class MainScreen(DeclaredKeyOrder, Screen):
             panel.analysis = complete
 
     def export_context(self) -> ExportContext:
-        return ExportContext(self.analysis, self.app.settings.percent, self.reports)
+        return ExportContext(self.analysis, self.cell_view, self.reports)
+
+    @property
+    def cell_view(self) -> str:
+        """What the triangle's cells show: the setting, or percent when there is no revenue for a revenue view."""
+        return self.analysis.cell_view(self.app.settings.cells) if self.analysis else self.app.settings.cells
 
     def current_export(self) -> Table | None:
         return tab(self.tabs.active).export(self.export_context())
@@ -249,7 +259,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
                 table.move_cursor(row=target[0], column=target[1], animate=False)
         # the cell line always describes the cell under the cursor, even when no shown cohort reaches the period
         cursor = table.cursor_coordinate
-        self.cell = cell_info(analysis, table.triangle_row(cursor.row), cursor.column)
+        self.cell = cell_info(analysis, table.triangle_row(cursor.row), cursor.column, self.cell_view)
         for panel in self.panels:
             panel.position = self.period
         self._give_cohort()
@@ -272,7 +282,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
         analysis = self.analysis
         if analysis is None:
             return
-        self.cell = cell_info(analysis, event.row, event.k)
+        self.cell = cell_info(analysis, event.row, event.k, self.cell_view)
         position = analysis.flow_position(event.calendar_index) if event.calendar_index is not None else None
         if position is not None and position != self.period:
             self.period = position
@@ -326,12 +336,48 @@ class MainScreen(DeclaredKeyOrder, Screen):
 
     def _change(self, **changes) -> None:
         new = replace(self.app.settings, **changes)
-        self.table.percent = new.percent
         self.app.change_settings(new)
+        if self.analysis is not None:  # the cell line says what the cells now show (the moment stays as chosen)
+            self.table.view = self.cell_view
+            cursor = self.table.cursor_coordinate
+            self.cell = cell_info(self.analysis, self.table.triangle_row(cursor.row), cursor.column, self.cell_view)
+            self.formula.view = formula_view(self.analysis, self.period, self.cell)
         self.update_status()
+        self._update_legend()
 
     def action_toggle_percent(self) -> None:
-        self._change(percent=not self.app.settings.percent)
+        """Cycle what the cells show (:data:`workbench.ui.model.CELL_VIEWS`); without revenue, % and counts."""
+        has_revenue = self.analysis is not None and self.analysis.report.revenue_cohorts is not None
+        view = next_cell_view(self.cell_view, has_revenue)
+        if not has_revenue and self.analysis is not None and view == CELL_VIEWS[0]:
+            self.notify("No revenue in this data (no revenue column): c shows retention % and counts only.",
+                        markup=False)
+        self._change(cells=view)
+
+    def action_as_of(self) -> None:
+        """Ask for the as-of date (empty: the data's end) and recompute at the same calendar moment; a text
+        that is not a date, or a date before the data, changes nothing and says why."""
+        analysis = self.analysis
+        if analysis is None:
+            self.notify("Nothing loaded yet to count as of a date.", markup=False)
+            return
+        set_at = self.app.settings.as_of
+        rows = analysis.report.cohorts.rows if analysis.report.cohorts else ()
+        starts = rows[0].start if rows else None
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            when, problem = parse_as_of(text, self.app.load_options.tz, starts)
+            if problem:
+                self.notify(problem, severity="warning", markup=False)
+            elif when != self.app.settings.as_of:
+                self._change(as_of=when)
+
+        now = f"{analysis.report.as_of:%Y-%m-%d %H:%M}" + (" (set)" if set_at else ", the data's end")
+        self.app.push_screen(PromptDialog(f"Count as of (now {now}):", "a date, 2025-03-31 or 2025-03-31T12:00 · "
+                                          "empty: the data's end · enter: go · escape: cancel",
+                                          _date_text(set_at) if set_at else ""), chosen)
 
     def action_toggle_retention(self) -> None:
         self._change(retention="unbounded" if self.app.settings.retention == "classic" else "classic")
@@ -417,7 +463,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
 
     def update_status(self, note: str | None = None) -> None:
         settings = self.app.settings
-        text = status_line(self.analysis, settings.percent, self.playing)
+        text = status_line(self.analysis, self.cell_view, self.playing)
         if self.analysis is None and note:
             text += f" · {note}"
         if self.analysis is not None and self.analysis.settings.key() != settings.key():
@@ -433,11 +479,15 @@ class MainScreen(DeclaredKeyOrder, Screen):
         if ramp is None:
             return
         legend = Text()
-        legend.append("%")
+        legend.append("% of +0 revenue" if self.cell_view in REVENUE_VIEWS else "%")
         for index in range(STEPS):
             legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
         legend.append(" · ~ not over · underlined: current period")
         self.legend.update(legend)
+
+
+def _date_text(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d}" if moment == datetime(moment.year, moment.month, moment.day) else moment.isoformat()
 
 
 def _at_ends(position: int, count: int) -> tuple[bool, bool]:

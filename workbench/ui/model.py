@@ -11,6 +11,18 @@ from datetime import datetime
 from workbench.io.load import LoadResult
 from workbench.metrics import UNITS, AnalysisOptions, FlowRow, PeriodSpec, Report, analyze
 
+# What the triangle's cells show, in the order ``c`` cycles through them: retention %, active customers, the
+# cohort's revenue, and that revenue as a share of the cohort's first-period revenue (revenue retention).
+CELL_VIEWS = ("percent", "counts", "revenue", "revenue_pct")
+CELL_NAMES = {"percent": "percent", "counts": "counts", "revenue": "revenue", "revenue_pct": "revenue %"}
+REVENUE_VIEWS = ("revenue", "revenue_pct")
+
+
+def next_cell_view(view: str, has_revenue: bool) -> str:
+    """The view after ``view`` in :data:`CELL_VIEWS`, skipping the revenue views when there is no revenue."""
+    views = CELL_VIEWS if has_revenue else tuple(v for v in CELL_VIEWS if v not in REVENUE_VIEWS)
+    return views[(views.index(view) + 1) % len(views)] if view in views else views[0]
+
 
 @dataclass(frozen=True)
 class ViewSettings:
@@ -19,7 +31,7 @@ class ViewSettings:
     unit: str = "month"
     week_start: str = "monday"
     retention: str = "classic"
-    percent: bool = True
+    cells: str = "percent"  # one of CELL_VIEWS: display only
     as_of: datetime | None = None
     margin: float | None = None
     period_given: bool = False  # asked for (--period, t): a cohort table is otherwise read at its labels' period
@@ -41,7 +53,7 @@ class ViewSettings:
                                top_segments=self.top_segments, discount=self.discount, **extra)
 
     def key(self) -> tuple:
-        """What a new computation depends on (percent/counts is display only)."""
+        """What a new computation depends on (what the cells show is display only)."""
         return (self.unit, self.week_start, self.retention, self.as_of, self.margin, self.period_given,
                 self.inactive, self.top_segments, self.discount)
 
@@ -79,6 +91,11 @@ class Analysis:
         spec = self.spec
         return next((i for i, idx in enumerate(self.period_index)
                      if spec.start_of(idx) <= moment < spec.end_of(idx)), None)
+
+    def cell_view(self, wanted: str) -> str:
+        """The view the triangle can show: ``wanted``, or percent when it is a revenue view and there is no
+        revenue (a reload of data without a revenue column)."""
+        return "percent" if wanted in REVENUE_VIEWS and self.report.revenue_cohorts is None else wanted
 
     @property
     def km(self) -> tuple[float, ...] | None:

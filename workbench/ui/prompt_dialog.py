@@ -1,4 +1,5 @@
-"""A one-line question (go to a period, …): returns the text typed, or None on escape."""
+"""A one-line question (go to a period, the as-of date, …): returns the text typed ("" when enter is pressed
+on an empty line: the as-of prompt reads it as the data's end), or None on escape."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class PromptDialog(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

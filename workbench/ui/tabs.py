@@ -23,6 +23,7 @@ from workbench.present.sections import (
     files_table,
     flow_table,
     nps_table,
+    revenue_cohort_table,
     survival_table,
 )
 from workbench.present.table import Table
@@ -47,10 +48,11 @@ from workbench.ui.survival_panel import SurvivalPanel
 
 @dataclass(frozen=True)
 class ExportContext:
-    """What an export may read: the analysis on screen, percent or counts, and the files' reports."""
+    """What an export may read: the analysis on screen, what the triangle's cells show (percent, counts,
+    revenue, revenue_pct) and the files' reports."""
 
     analysis: Analysis | None
-    percent: bool
+    cells: str
     reports: list[FileReport]
 
 
@@ -86,8 +88,11 @@ def _cohorts_export(ctx: ExportContext) -> Table | None:
     if ctx.analysis is None:
         return None
     report = ctx.analysis.report
-    return _named(cohort_table(report, ctx.percent), "cohorts", report.options.period.unit,
-                  report.options.retention, "percent" if ctx.percent else "counts")
+    if ctx.cells in ("revenue", "revenue_pct"):  # the revenue triangle does not depend on classic/unbounded
+        return _named(revenue_cohort_table(report, ctx.cells == "revenue_pct"), "revenue-cohorts",
+                      report.options.period.unit, "percent" if ctx.cells == "revenue_pct" else "money")
+    return _named(cohort_table(report, ctx.cells == "percent"), "cohorts", report.options.period.unit,
+                  report.options.retention, ctx.cells)
 
 
 def _cohorts_pane() -> Iterator[Widget]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from workbench.io.text import printable
 from workbench.ui.formula_panel import CellInfo, FormulaView
-from workbench.ui.model import Analysis
+from workbench.ui.model import CELL_NAMES, Analysis
 
 
-def cell_info(analysis: Analysis, row: int | None, k: int) -> CellInfo | None:
+def cell_info(analysis: Analysis, row: int | None, k: int, view: str = "percent") -> CellInfo | None:
+    """The cell under the cursor as the triangle shows it in ``view`` (revenue views: with its revenue)."""
     triangle = analysis.report.cohorts
     if triangle is None or row is None or not 0 <= row < len(triangle.rows):
         return None
@@ -17,10 +19,15 @@ def cell_info(analysis: Analysis, row: int | None, k: int) -> CellInfo | None:
     if not 0 <= k < len(cohort.active):
         return None
     spec = triangle.period
+    money = {}
+    revenue = analysis.report.revenue_cohorts
+    if revenue is not None and row < len(revenue.rows) and revenue.rows[row].cohort == cohort.cohort:
+        paid = revenue.rows[row]
+        money = {"revenue": paid.revenue[k], "first_revenue": paid.revenue[0], "revenue_retention": paid.retention[k]}
     return CellInfo(cohort=cohort.cohort, k=k, period=spec.label_of(spec.index_of(cohort.start) + k),
                     active=cohort.active[k], size=cohort.size, retention=cohort.retention[k],
                     complete=cohort.complete[k], noun=spec.noun, ci_lower=cohort.ci_lower[k],
-                    ci_upper=cohort.ci_upper[k], too_wide=cohort.too_wide[k])
+                    ci_upper=cohort.ci_upper[k], too_wide=cohort.too_wide[k], view=analysis.cell_view(view), **money)
 
 
 def no_formula_note(analysis: Analysis) -> str:
@@ -42,16 +49,19 @@ def formula_view(analysis: Analysis, position: int, cell: CellInfo | None) -> Fo
     return FormulaView(rows[position], position, len(rows), analysis.report.kind, noun, cell)
 
 
-def status_line(analysis: Analysis | None, percent: bool, playing: bool) -> str:
+def status_line(analysis: Analysis | None, view: str, playing: bool) -> str:
+    """Kinds, period, retention mode, what the cells show, and the as-of (``set`` when chosen with @ or
+    --as-of, else the data's end)."""
     if analysis is None:
         return "Retention Workbench"
     report = analysis.report
+    chosen = " (set)" if analysis.settings.as_of is not None else ""
     parts = [
         "+".join(report.kinds) or "no data",
         f"by {analysis.spec.noun}",
         report.options.retention,
-        "percent" if percent else "counts",
-        f"as of {report.as_of:%Y-%m-%d}",
+        CELL_NAMES[analysis.cell_view(view)],
+        f"as of {report.as_of:%Y-%m-%d}{chosen}",
     ]
     if playing:
         parts.append("▶ playing")
@@ -78,9 +88,33 @@ def step_for(analysis: Analysis, text: str) -> int | None:
     return analysis.period_index.index(index)
 
 
+def parse_as_of(text: str, tz: str = "UTC", starts: datetime | None = None) -> tuple[datetime | None, str | None]:
+    """The as-of typed at ``@``: (the moment, None), (None, None) for empty (the data's end), or (None, why not).
+
+    Written as ``--as-of`` takes it (``2025-03-31``, ``2025-03-31T12:00``; an offset is converted to ``tz``,
+    the zone the data is read in). ``starts``: the first period's start; a date before it would leave
+    nothing to count, so it is refused too."""
+    text = text.strip()
+    if not text:
+        return None, None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None, (f"'{printable(text, 40)}' is not a date: write it as 2025-03-31 or 2025-03-31T12:00 "
+                      "(empty: the data's end). Nothing changed.")
+    if when.tzinfo is not None:
+        when = when.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    if starts is not None and when < starts:
+        return None, (f"The data starts on {starts:%Y-%m-%d}: as of {when:%Y-%m-%d} there is nothing to count. "
+                      "Nothing changed.")
+    return when, None
+
+
 def cell_text(cell: CellInfo) -> str:
     """The cell under the cursor as one line of plain text (what ``y`` copies)."""
     value = "–" if cell.retention is None else f"{cell.retention:.1f} %"
     tail = "" if cell.complete else " (not over yet)"
+    if cell.about_revenue:
+        return f"Cohort {cell.cohort} +{cell.k} {cell.noun}s ({cell.period}): {cell.revenue_words()}{tail}"
     return (f"Cohort {cell.cohort} +{cell.k} {cell.noun}s ({cell.period}): {cell.active:,} active / "
             f"{cell.size:,} in the cohort = {value}{tail}")
