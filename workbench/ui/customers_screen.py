@@ -43,6 +43,12 @@ class CustomerSource:
 class CustomerTable(FrameTable):
     """One customer per row; enter opens their timeline."""
 
+    HELP = ("One row per customer behind the number, up to the as-of date. first_seen / last_seen: their first "
+            "and last event (subscriptions: first start and last end; empty while still subscribed). "
+            "periods_active: the periods (at the current granularity) with an event, or subscribed. revenue: "
+            "the sum of their revenue (subscriptions: the MRR of their latest subscription × periods "
+            "subscribed). segment: the plan or segment of their latest row. nps: their latest NPS score.")
+
     BINDINGS = [Binding("enter", "select_cursor", "Timeline", id="customers.timeline",
                         tooltip="The customer's rows in time order (events, subscriptions, NPS answers)")]
 
@@ -60,6 +66,8 @@ class CustomersScreen(ModalScreen[None]):
                 tooltip="Show only the ids that contain the text typed (any case); escape clears"),
         Binding("c", "copy_ids", "Copy ids", id="customers.copy"),
         Binding("ctrl+s", "app.export", "Export", id="customers.export"),
+        Binding("question_mark", "app.help", "Help", id="customers.help"),
+        Binding("f1", "app.help", "Help", show=False, id="customers.help_f1"),
     ]
 
     def __init__(self, title: str, ids: list[str], name: str = "customers", source: CustomerSource | None = None):
@@ -142,7 +150,7 @@ class CustomersScreen(ModalScreen[None]):
         if self._sort is not None:
             column, descending = self._sort
             parts.append(f"sorted by {column}, {'largest' if descending else 'smallest'} first")
-        hint = "s: sort by this column · /: search ids · enter: timeline · c: copy ids · ctrl+s: export"
+        hint = "s sort by this column · / search ids · enter timeline · c copy ids"
         self.query_one("#customers-status", Static).update(Text(" · ".join(parts) or hint, style="dim"))
 
     def action_sort(self) -> None:

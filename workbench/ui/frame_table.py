@@ -34,8 +34,7 @@ TEXT_WIDTH = 40  # the widest a text column is drawn (longer values end with …
 RIGHT = ("int", "money", "pct", "ratio")
 
 
-def _when(value: datetime, dates_only: bool) -> str:
-    return value.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%d %H:%M:%S")
+TIME_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")  # dates, minutes, seconds
 
 
 class FrameTable(GridKeys):
@@ -95,7 +94,7 @@ class FrameTable(GridKeys):
         self._labels: list[str] = []
         self._kinds: list[str] = []
         self._values: list[list] = []  # column-major: the frame's columns as Python lists
-        self._dates_only: list[bool] = []
+        self._time_formats: list[str] = []
         self._widths: list[int] = []
         self._height = 0
 
@@ -118,7 +117,7 @@ class FrameTable(GridKeys):
         self._kinds = [kinds.get(c, "text") for c in frame.columns]
         self._values = [frame.get_column(c).to_list() for c in frame.columns]
         self._height = frame.height
-        self._dates_only = [_dates_only(frame.get_column(c)) for c in frame.columns]
+        self._time_formats = [_time_format(frame.get_column(c)) for c in frame.columns]
         self._widths = [self._width(i, frame.get_column(c)) for i, c in enumerate(frame.columns)]
         self.virtual_size = Size(sum(w + 2 for w in self._widths), 1 + self._height)
         before = self.cursor_coordinate
@@ -130,7 +129,7 @@ class FrameTable(GridKeys):
     def _width(self, i: int, column: pl.Series) -> int:
         header = cell_len(self._labels[i])
         if column.dtype == pl.Datetime or column.dtype == pl.Date:
-            return max(header, 10 if self._dates_only[i] else 19)
+            return max(header, len(datetime(2000, 1, 1).strftime(self._time_formats[i])))
         if not column.len() or column.null_count() == column.len():
             return max(header, cell_len(EMPTY))
         if column.dtype.is_numeric():
@@ -142,7 +141,7 @@ class FrameTable(GridKeys):
         """A cell as drawn (without padding)."""
         value = self._values[column][row]
         if isinstance(value, datetime):
-            return _when(value, self._dates_only[column])
+            return value.strftime(self._time_formats[column])
         if value is None:
             return EMPTY
         if self._kinds[column] == "text":
@@ -312,11 +311,15 @@ class FrameTable(GridKeys):
         return Region(x, 1 + coordinate.row, self._widths[coordinate.column] + 2, 1)
 
 
-def _dates_only(column: pl.Series) -> bool:
-    """A datetime column whose every value is at midnight is shown as dates."""
+def _time_format(column: pl.Series) -> str:
+    """How a column's times are shown: as dates when every one is at midnight, to the minute when none has
+    seconds, else to the second."""
     if column.dtype == pl.Date:
-        return True
+        return TIME_FORMATS[0]
     if column.dtype != pl.Datetime:
-        return False
+        return TIME_FORMATS[2]
     values = column.drop_nulls()
-    return bool((values.dt.truncate("1d") == values).all()) if values.len() else True
+    for unit, fmt in (("1d", TIME_FORMATS[0]), ("1m", TIME_FORMATS[1])):
+        if not values.len() or (values.dt.truncate(unit) == values).all():
+            return fmt
+    return TIME_FORMATS[2]

@@ -22,6 +22,10 @@ from workbench.ui.frame_table import FrameTable
 class TimelineTable(FrameTable):
     """One row of the data per line, oldest first."""
 
+    HELP = ("One customer's rows up to the as-of date, oldest first: their events (with revenue), "
+            "subscriptions (start, end, MRR) and NPS answers (score, comment), with the plan or segment of "
+            "each row. At most the first 1,000 rows are shown; the line under the table says so.")
+
 
 class TimelineScreen(ModalScreen[None]):
     """The rows of ``customer_id`` as ``load`` returns them (a :class:`~workbench.metrics.customers.Timeline`);
@@ -31,6 +35,8 @@ class TimelineScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Back", id="timeline.back"),
         Binding("q", "dismiss", "Back", show=False, id="timeline.back_q"),
         Binding("ctrl+s", "app.export", "Export", id="timeline.export"),
+        Binding("question_mark", "app.help", "Help", id="timeline.help"),
+        Binding("f1", "app.help", "Help", show=False, id="timeline.help_f1"),
     ]
 
     def __init__(self, customer_id: str, load: Callable[[str], Timeline]):
