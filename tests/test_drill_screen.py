@@ -89,8 +89,19 @@ async def test_slash_searches_the_ids_and_escape_clears(files):
         await pilot.press("c", "0", "0", "1")  # typed into the box (c is not "copy" here), any case
         await pilot.pause()
         assert shown(table) == [i for i in every if "c001" in i.lower()] and 0 < table.row_count < len(every)
-        await pilot.press("enter")  # back to the list, the search kept
-        assert table.has_focus and table.row_count < len(every)
+        await pilot.press("enter")  # back to the list, the search kept (and said)
+        assert table.has_focus and table.row_count < len(every) and not search.display
+        assert "ids contain 'c001'" in str(screen.query_one("#customers-status").render())
+        await pilot.press("slash")  # edits the same search
+        assert search.value == "c001"
+        table.focus()  # keys typed before the box has the focus (Textual gives them to the list): into the box
+        await pilot.pause()
+        await pilot.press("0")
+        assert search.value == "c0010" and shown(table) == [i for i in every if "c0010" in i.lower()]
+        search.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        assert isinstance(app.screen, CustomersScreen) and search.value == "c0010" and table.has_focus
         await pilot.press("escape")  # clears the search, stays
         await pilot.pause()
         assert isinstance(app.screen, CustomersScreen) and shown(table) == every and not search.display
@@ -194,3 +205,12 @@ async def test_help_and_palette_list_the_new_keys(files):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen) and "oldest first" in app.screen._about
+
+
+@run_async
+async def test_columns_the_data_cannot_fill_are_left_out(files):
+    app = RetentionApp([files[0]])  # events alone: no NPS answers to show
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_first_cell(app, pilot)
+        assert screen.profiles_loaded and "nps" not in table.columns and "segment" in table.columns
+        assert "nps" not in screen.export_table().headers

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,6 +22,9 @@ from workbench.present.sections import PROFILE_KINDS, customer_profiles_table
 from workbench.present.table import Table, counted
 from workbench.ui.frame_table import FrameTable
 from workbench.ui.timeline_screen import TimelineScreen
+
+
+OPTIONAL_COLUMNS = ("revenue", "segment", "nps")
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,9 @@ class CustomersScreen(ModalScreen[None]):
     def _profiles_ready(self, frame: pl.DataFrame) -> None:
         if not self.is_attached:
             return
-        self._frame = frame
+        # no revenue column, no segment column, no NPS answers loaded: a column of – says nothing
+        empty = [c for c in OPTIONAL_COLUMNS if c in frame.columns and frame[c].null_count() == frame.height]
+        self._frame = frame.drop(empty)
         self._status = ""
         self._refresh_view(keep_cursor=True)
 
@@ -166,7 +171,21 @@ class CustomersScreen(ModalScreen[None]):
     def action_search(self) -> None:
         search = self.query_one("#customers-search", Input)
         search.display = True
-        search.focus()
+        self.set_focus(search)  # at once (focus() waits its turn): the keys typed right after go to the box
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing right after ``/``: Textual hands each key to the widget focused when the key arrives, so keys
+        typed fast enough reach the list before the box has the focus. ``/`` opens the box here, at once,
+        and a printable key that comes up from the list while the box is open is typed into the box."""
+        search = self.query_one("#customers-search", Input)
+        if event.key == "slash" and not search.display:
+            event.stop()
+            event.prevent_default()
+            self.action_search()
+        elif search.display and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            search.insert_text_at_cursor(event.character)
 
     @on(Input.Changed, "#customers-search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -175,6 +194,8 @@ class CustomersScreen(ModalScreen[None]):
 
     @on(Input.Submitted, "#customers-search")
     def _search_done(self) -> None:
+        """Enter: back to the list with the search applied (the line under it says so; ``/`` edits it)."""
+        self.query_one("#customers-search", Input).display = False
         self.query_one(CustomerTable).focus()
 
     def action_back(self) -> None:
