@@ -23,7 +23,6 @@ from workbench.present.table import Table, counted
 from workbench.ui.frame_table import FrameTable
 from workbench.ui.timeline_screen import TimelineScreen
 
-
 OPTIONAL_COLUMNS = ("revenue", "segment", "nps")
 
 
