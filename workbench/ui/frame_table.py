@@ -119,7 +119,7 @@ class FrameTable(GridKeys):
         self._height = frame.height
         self._time_formats = [_time_format(frame.get_column(c)) for c in frame.columns]
         self._widths = [self._width(i, frame.get_column(c)) for i, c in enumerate(frame.columns)]
-        self.virtual_size = Size(sum(w + 2 for w in self._widths), 1 + self._height)
+        self._fit()
         before = self.cursor_coordinate
         self.set_reactive(FrameTable.cursor_coordinate, self.validate_cursor_coordinate(
             Coordinate(0 if not keep_cursor else before.row, before.column if keep_cursor else 0)))
@@ -166,6 +166,24 @@ class FrameTable(GridKeys):
         return self.cursor_coordinate.column
 
     # ------------------------------------------------------------ geometry
+
+    def _fit(self) -> None:
+        """The scrollable size: when the columns do not all fit, a little room after the last one, so that
+        scrolled to the end the view starts where a column starts (no column shown cut at the left)."""
+        if not self._names:
+            self.virtual_size = Size(0, 0)
+            return
+        frozen = self._widths[0] + 2
+        rest = sum(w + 2 for w in self._widths[1:])
+        view = self.scrollable_content_region.width - frozen
+        slack = 0
+        if view > 0 and rest > view:
+            end = rest - view  # the furthest scroll without room
+            slack = next((s for s in (self._left(c) for c in range(1, len(self._names))) if s >= end), end) - end
+        self.virtual_size = Size(frozen + rest + slack, 1 + self._height)
+
+    def on_resize(self) -> None:
+        self._fit()
 
     def _left(self, column: int) -> int:
         """x of a scrolling column from the left of the scrolling part (the frozen first column excluded)."""
@@ -243,7 +261,11 @@ class FrameTable(GridKeys):
         body = [segment(c) for c in range(1, len(self._names))]
         x = int(self.scroll_x)
         view = max(width - self._widths[0] - 2, 0)
-        scrolled = Strip(body).crop(x, x + view) if body else Strip([])
+        # a column cut at the left edge (scrolled to the end, where no column starts) is left blank rather
+        # than shown without its first characters
+        whole = next((s for s in (self._left(c) for c in range(1, len(self._names))) if s >= x), x)
+        blank = [Segment(" " * min(whole - x, view), row_style)] if whole > x else []
+        scrolled = Strip([*blank, *Strip(body).crop(min(whole, x + view), x + view)]) if body else Strip([])
         return Strip([*frozen, *scrolled]).adjust_cell_length(width, row_style).simplify()
 
     # ------------------------------------------------------------ keys and the mouse
