@@ -155,3 +155,21 @@ def test_timeline_is_capped_and_says_so():
     assert timeline.note == "showing the first 1,000 of 1,205 rows of this customer"
     assert "revenue" not in timeline.rows.columns  # no revenue column: none shown
     assert customer_timeline_table(timeline).notes == (timeline.note,)
+
+
+def test_timeline_of_loaded_files_has_their_other_columns(tmp_path):
+    # a row with an unreadable date is left out by the checks: the other columns must stay with their rows
+    (tmp_path / "events.csv").write_text(
+        "customer_id,timestamp,revenue,event,cds\n"
+        "a,2024-01-05,1.5,login,1\n"
+        "b,not a date,2.0,buy,7\n"
+        "a,2024-01-07,,view,2\n"
+        "b,2024-01-08,3.0,buy,3\n"
+        "a,2024-01-06,4.0,buy,5\n", encoding="utf-8")
+    result = load([str(tmp_path / "events.csv")])
+    timeline = customer_timeline(result.datasets, AnalysisOptions(MONTH), "a")
+    assert timeline.rows.columns == ["time", "what", "event", "cds", "revenue"]
+    assert timeline.rows.select("event", "cds", "revenue").rows() == [("login", "1", 1.5), ("buy", "5", 4.0),
+                                                                      ("view", "2", None)]
+    other = customer_timeline(result.datasets, AnalysisOptions(MONTH), "b")
+    assert other.rows.select("event", "cds").rows() == [("buy", "3")] and other.total == 1

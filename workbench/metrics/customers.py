@@ -178,21 +178,30 @@ def latest_scores(nps, as_of: datetime, ids: list[str]) -> pl.DataFrame:
 
 def kind_rows(lf: pl.LazyFrame, kind: str, as_of: datetime, customer_id: str, limit: int) -> tuple[pl.DataFrame, int]:
     """The first ``limit`` rows of one kind for one customer, in timeline columns, and how many there are."""
-    names = lf.collect_schema().names()
+    time = "start" if kind == "subscriptions" else "ts"
+    rows = lf.filter((pl.col("customer_id") == customer_id) & (pl.col(time) <= as_of)).collect()
+    return _timeline_columns(rows, kind, limit)
+
+
+def _timeline_columns(rows: pl.DataFrame, kind: str, limit: int) -> tuple[pl.DataFrame, int]:
+    """One kind's rows in timeline columns (a file's other columns after them, renamed when a timeline
+    column has the name), the first ``limit`` in time order, and how many there are."""
     time = "start" if kind == "subscriptions" else "ts"
     wanted = {"events": ("revenue", "segment"), "subscriptions": ("end", "revenue", "segment"),
               "nps": ("score", "segment", "comment")}[kind]
     columns = [pl.col(time).alias("time"), pl.lit(WHAT[kind]).alias("what")]
-    columns += [pl.col(c).cast(TIMELINE_SCHEMA[c]) for c in wanted if c in names]
-    rows = (lf.filter((pl.col("customer_id") == customer_id) & (pl.col(time) <= as_of))
-            .select(columns).collect())
-    return rows.sort("time", maintain_order=True).head(limit), rows.height
+    columns += [pl.col(c).cast(TIMELINE_SCHEMA[c]) for c in wanted if c in rows.columns]
+    known = {"customer_id", time, *wanted} | {c for c in rows.columns if c.startswith("__")}
+    others = [c for c in rows.columns if c not in known]
+    columns += [pl.col(c).alias(f"{c} (file)" if c in TIMELINE_SCHEMA else c) for c in others]
+    return rows.select(columns).sort("time", maintain_order=True).head(limit), rows.height
 
 
 def customer_timeline(datasets: dict, options: AnalysisOptions, customer_id: str,
                       limit: int = TIMELINE_LIMIT) -> Timeline:
     """Every loaded row of one customer up to as-of (events, subscriptions, NPS answers), oldest first, the
-    first ``limit`` of them; columns that none of the loaded kinds has are left out."""
+    first ``limit`` of them; columns that none of the loaded kinds has are left out, and a loaded file's other
+    columns (an event's name, a quantity) come after ``what``. The SQL engines give the timeline columns only."""
     parts, total = [], 0
     times = [resolve_as_of(datasets[k], options) for k in ("events", "subscriptions", "nps") if k in datasets]
     as_of = options.as_of or max((t for t in times if t is not None), default=None)
@@ -201,8 +210,12 @@ def customer_timeline(datasets: dict, options: AnalysisOptions, customer_id: str
         if dataset is None or as_of is None:
             continue
         engine = _engine(dataset)
+        time = pl.col("start" if kind == "subscriptions" else "ts")
         if engine is not None:
             rows, n = engine.customer_rows(kind, as_of, customer_id, limit)
+        elif hasattr(dataset, "rows_where"):  # loaded files: their other columns too (an event's properties)
+            found = dataset.rows_where((pl.col("customer_id") == customer_id) & (time <= as_of))
+            rows, n = _timeline_columns(found, kind, limit)
         else:
             rows, n = kind_rows(dataset.lazy(), kind, as_of, customer_id, limit)
         if kind != "nps" and not dataset.has_revenue and "revenue" in rows.columns:
@@ -212,6 +225,7 @@ def customer_timeline(datasets: dict, options: AnalysisOptions, customer_id: str
     if not parts:
         return Timeline(customer_id, pl.DataFrame(schema={"time": pl.Datetime("us"), "what": pl.String()}), 0, limit)
     rows = pl.concat(parts, how="diagonal_relaxed")
-    order = [c for c in TIMELINE_SCHEMA if c in rows.columns]
+    ours = [c for c in TIMELINE_SCHEMA if c in rows.columns]
+    order = ours[:2] + [c for c in rows.columns if c not in TIMELINE_SCHEMA] + ours[2:]  # what the file says first
     rows = rows.select(order).sort("time", maintain_order=True).head(limit)
     return Timeline(customer_id, rows, total, limit)
