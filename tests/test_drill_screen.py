@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 from app_support import ready, run_async
+from textual.coordinate import Coordinate
 
 from workbench.metrics import customers_behind_cell
 from workbench.metrics.customers import PROFILE_COLUMNS, customer_profiles, customer_timeline
@@ -214,3 +215,24 @@ async def test_columns_the_data_cannot_fill_are_left_out(files):
         screen, table = await open_first_cell(app, pilot)
         assert screen.profiles_loaded and "nps" not in table.columns and "segment" in table.columns
         assert "nps" not in screen.export_table().headers
+
+
+@run_async
+async def test_a_click_moves_the_cursor_and_a_click_on_it_opens_the_timeline(files):
+    app = RetentionApp(files)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, table = await open_first_cell(app, pilot)
+        region = table.cell_region(Coordinate(2, 3))
+        offset = (region.x + 1 - int(table.scroll_x), region.y - int(table.scroll_y))
+        await pilot.click(FrameTable, offset=offset)
+        await pilot.pause()
+        assert table.cursor_coordinate == Coordinate(2, 3) and app.screen is screen
+        await pilot.click(FrameTable, offset=(1, 0))  # the header: nothing
+        await pilot.pause()
+        assert table.cursor_coordinate == Coordinate(2, 3) and app.screen is screen
+        await pilot.click(FrameTable, offset=offset)
+        await ready(app, pilot)
+        assert isinstance(app.screen, TimelineScreen) and app.screen.customer_id == shown(table)[2]
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
