@@ -236,3 +236,30 @@ async def test_a_click_moves_the_cursor_and_a_click_on_it_opens_the_timeline(fil
         await pilot.press("q")
         await pilot.pause()
         assert app.screen is screen
+
+
+@run_async
+async def test_the_table_shows_any_column_literally():
+    from datetime import date, datetime
+
+    from textual.app import App
+
+    frame = pl.DataFrame({"time": [datetime(2024, 1, 1), None], "list": [[1, 2], [3]],
+                          "struct": [{"a": "1"}, {"a": "[bold]x"}], "text": ["[red]x\x1b", None],
+                          "day": [date(2024, 1, 1), None], "flag": [True, None]})
+
+    class One(App):
+        def compose(self):
+            yield FrameTable()
+
+        def on_mount(self):
+            self.query_one(FrameTable).show_frame(frame)
+
+    app = One()
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(FrameTable)
+        assert table.render_line(0).text.split() == ["time", "list", "struct", "text", "day", "flag"]
+        first = table.render_line(1).text
+        assert "2024-01-01  [1, 2]" in first and "[red]x\\x1b" in first and "yes" in first
+        assert "{'a': '[bold]x'}" in table.render_line(2).text and "\x1b" not in first

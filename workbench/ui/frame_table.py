@@ -134,7 +134,10 @@ class FrameTable(GridKeys):
             return max(header, cell_len(EMPTY))
         if column.dtype.is_numeric():
             return max(header, *(cell_len(show(v, self._kinds[i])) for v in (column.min(), column.max())))
-        longest = column.cast(pl.String).str.len_chars().max() or 0
+        if column.dtype == pl.String:  # a control character is drawn as \xNN: three more cells
+            longest = (column.str.len_chars() + 3 * column.str.count_matches(r"[\x00-\x1f\x7f-\x9f]")).max() or 0
+        else:  # lists, structs, binary from a Parquet file's other columns: as drawn, from the first rows
+            longest = max(cell_len(printable(v, TEXT_WIDTH)) for v in column.head(1000).to_list())
         return max(header, cell_len(EMPTY), min(int(longest), TEXT_WIDTH))
 
     def cell_text(self, row: int, column: int) -> str:
@@ -144,7 +147,7 @@ class FrameTable(GridKeys):
             return value.strftime(self._time_formats[column])
         if value is None:
             return EMPTY
-        if self._kinds[column] == "text":
+        if self._kinds[column] == "text" and not isinstance(value, bool):
             return printable(value, TEXT_WIDTH)
         return show(value, self._kinds[column])
 
