@@ -263,3 +263,35 @@ async def test_the_table_shows_any_column_literally():
         first = table.render_line(1).text
         assert "2024-01-01  [1, 2]" in first and "[red]x\\x1b" in first and "yes" in first
         assert "{'a': '[bold]x'}" in table.render_line(2).text and "\x1b" not in first
+
+
+class Slow:
+    """A source that answers only when told: the list is closed before its profiles arrive."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.go = threading.Event()
+
+    def profiles(self, ids):
+        self.go.wait(10)
+        raise RuntimeError("too late")
+
+    def timeline(self, customer_id):
+        raise RuntimeError("unused")
+
+
+@run_async
+async def test_closing_the_list_before_its_profiles_arrive_is_harmless(files):
+    app = RetentionApp(files)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        slow = Slow()
+        app.push_screen(CustomersScreen("Slow", ["a", "b"], "slow", slow))
+        await pilot.pause()
+        assert "computing" in str(app.screen.query_one("#customers-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        slow.go.set()
+        await ready(app, pilot)
+        assert not isinstance(app.screen, CustomersScreen) and app.is_running

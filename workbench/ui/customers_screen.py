@@ -147,6 +147,8 @@ class CustomersScreen(ModalScreen[None]):
         self._set_status(self._status)
 
     def _set_status(self, loading: str) -> None:
+        if not self.is_attached:  # closed before the worker answered
+            return
         self._status = loading
         parts = [loading] if loading else []
         if self._search:
