@@ -550,7 +550,8 @@ async def test_enter_lists_the_customers_behind_the_cell(files, tmp_path):
         app.screen.query_one(Input).value = str(tmp_path / "ids.csv")
         await pilot.press("enter")
         await pilot.pause()
-        assert (tmp_path / "ids.csv").read_text().splitlines() == ["customer_id", *ids]
+        lines = (tmp_path / "ids.csv").read_text().splitlines()  # each id with its profile (test_drill_screen.py)
+        assert lines[0].startswith("customer_id,first_seen") and [line.split(",")[0] for line in lines[1:]] == ids
         await pilot.press("escape")
         assert not isinstance(app.screen, CustomersScreen)
 

@@ -96,3 +96,18 @@ class Dataset:
 
     def lazy(self) -> pl.LazyFrame:
         return self.canonical.lazy()
+
+    def rows_where(self, predicate: pl.Expr) -> pl.DataFrame:
+        """The rows whose canonical columns match ``predicate``, with the file's other columns too, read again
+        for those rows only (one customer's rows for a timeline, without holding every column of the log)."""
+        frames = []
+        for part in self._parts:
+            rows = part.canonical.lazy().with_row_index("__row").filter(predicate).collect()
+            if part.extras is not None and rows.height:
+                # canonical row i is the i-th row the checks kept
+                raw = rows["__row"] if part.kept is None else part.kept.arg_true().gather(rows["__row"])
+                others = (part.extras.with_row_index("__raw").filter(pl.col("__raw").is_in(raw.implode()))
+                          .collect().drop("__raw"))
+                rows = rows.hstack(others)
+            frames.append(rows.drop("__row"))
+        return pl.concat(frames, how="diagonal_relaxed") if frames else self.canonical.lazy().head(0).collect()

@@ -296,3 +296,26 @@ def files_table(reports: Iterable[FileReport]) -> Table:
 
 def customers_table(ids: Iterable[str], name: str = "customers") -> Table:
     return Table(name=name, title="Customers", columns=(Column("customer_id"),), rows=tuple((i,) for i in ids))
+
+
+PROFILE_KINDS = {"periods_active": "int", "revenue": "money", "nps": "int"}
+
+
+def customer_profiles_table(profiles, name: str = "customers", title: str = "Customers") -> Table:
+    """The drill-down's customers with their profile (:func:`workbench.metrics.customers.customer_profiles`:
+    a polars DataFrame); times as ``YYYY-MM-DD HH:MM:SS``, an empty last_seen for a subscription still on."""
+    columns = tuple(Column(c, PROFILE_KINDS.get(c, "text")) for c in profiles.columns)
+    return Table(name=name, title=title, columns=columns, rows=tuple(profiles.iter_rows()))
+
+
+TIMELINE_KINDS = {"revenue": "money", "score": "int"}
+
+
+def customer_timeline_table(timeline, name: str | None = None) -> Table:
+    """One customer's rows in time order (:class:`workbench.metrics.customers.Timeline`); the note says when
+    only the first rows are shown."""
+    rows = timeline.rows
+    columns = tuple(Column(c, TIMELINE_KINDS.get(c, "text")) for c in rows.columns)
+    note = timeline.note
+    return Table(name=name or "timeline", title=f"Customer {timeline.customer_id}", columns=columns,
+                 rows=tuple(rows.iter_rows()), notes=(note,) if note else ())

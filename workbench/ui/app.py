@@ -27,7 +27,7 @@ from workbench.present.writers import default_filename, write_table
 from workbench.ui.cohort_table import CohortTable
 from workbench.ui.commands import ActionCommands
 from workbench.ui.confirm_dialog import ConfirmDialog
-from workbench.ui.customers_screen import CustomersScreen
+from workbench.ui.customers_screen import CustomerSource, CustomersScreen
 from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo
@@ -225,7 +225,8 @@ class RetentionApp(App[None]):
             self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
             return
         title = f"{analysis.spec.noun.capitalize()} {period}: {term} customers"
-        self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}"))
+        source = CustomerSource(self.load_result.datasets, dataset.kind, analysis.report.options)
+        self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}", source))
 
     @work(thread=True, exclusive=True, group="customers")
     def show_customers(self, info: CellInfo) -> None:
@@ -243,7 +244,8 @@ class RetentionApp(App[None]):
             return
         title = f"Cohort {info.cohort}, +{info.k} {info.noun}s ({info.period}): active customers"
         name = f"customers-{info.cohort}-plus{info.k}"
-        self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), name))
+        source = CustomerSource(self.load_result.datasets, dataset.kind, analysis.report.options)
+        self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), name, source))
 
     # ------------------------------------------------------------ help, export, reload, ASCII
 

@@ -2,7 +2,8 @@
 
 Every number the workbench shows is derived from small aggregates (see :mod:`workbench.metrics.reduce`), so an
 engine only has to answer a few questions about a source: which kinds of data it holds, the latest time in
-each, the three reductions, the row checks, and the customer ids behind a number. The polars engine
+each, the three reductions, the row checks, the customer ids behind a number and those customers'
+profiles and rows. The polars engine
 (:mod:`workbench.metrics.engines.polars_engine`) is the embedded default; the SQL engines (DuckDB, PostgreSQL,
 Spark) run one SQL definition (:mod:`workbench.metrics.engines.sql`) where the data lives and bring back
 only these aggregates.
@@ -95,6 +96,20 @@ class Engine(Protocol):
 
     def customers_in_flow(self, kind: str, options: AnalysisOptions, period_label: str, term: str) -> list[str]:
         """Sorted ids behind a term of the formula: :func:`workbench.metrics.drill.customers_in_flow`."""
+        ...
+
+    def customer_profiles(self, kind: str, period: PeriodSpec, as_of: datetime, ids: list[str]) -> pl.DataFrame:
+        """Per id found up to as-of: :data:`~workbench.metrics.customers.EVENT_ROWS` (events) or
+        ``SUBSCRIPTION_ROWS``, for :func:`workbench.metrics.customers.customer_profiles`."""
+        ...
+
+    def latest_scores(self, as_of: datetime, ids: list[str]) -> pl.DataFrame:
+        """``customer_id, nps``: each id's latest NPS score up to as-of (ties: the highest)."""
+        ...
+
+    def customer_rows(self, kind: str, as_of: datetime, customer_id: str, limit: int) -> tuple[pl.DataFrame, int]:
+        """One customer's first ``limit`` rows of ``kind`` up to as-of, in timeline columns, and how many there
+        are: :func:`workbench.metrics.customers.customer_timeline`."""
         ...
 
     def cancel(self) -> None:

@@ -13,7 +13,7 @@ import polars as pl
 
 from workbench.io import Dataset, LoadOptions, load
 from workbench.io.problems import FileReport, Problem
-from workbench.metrics import drill
+from workbench.metrics import customers, drill
 from workbench.metrics.engines.base import KINDS
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
@@ -66,6 +66,15 @@ class PolarsEngine:
 
     def customers_in_flow(self, kind: str, options: AnalysisOptions, period_label: str, term: str) -> list[str]:
         return drill.customers_in_flow(self.datasets[kind], options, period_label, term)
+
+    def customer_profiles(self, kind: str, period: PeriodSpec, as_of: datetime, ids: list[str]) -> pl.DataFrame:
+        return customers.profile_rows(self.datasets[kind], period, as_of, ids)
+
+    def latest_scores(self, as_of: datetime, ids: list[str]) -> pl.DataFrame:
+        return customers.latest_scores(self.datasets.get("nps"), as_of, ids)
+
+    def customer_rows(self, kind: str, as_of: datetime, customer_id: str, limit: int) -> tuple[pl.DataFrame, int]:
+        return customers.kind_rows(self._lazy(kind), kind, as_of, customer_id, limit)
 
     def cancel(self) -> None:
         return None

@@ -149,8 +149,10 @@ def _roles(rel: Relation, kind: str) -> list[str]:
     return [role for role in wanted if rel.cmap.get(role)]
 
 
-def parsed(rel: Relation, kind: str, distinct: bool) -> str:
-    """``SELECT`` of the canonical columns and the raw text of each role (``raw_<role>``) of one relation."""
+def parsed(rel: Relation, kind: str, distinct: bool, extras: tuple[str, ...] = ()) -> str:
+    """``SELECT`` of the canonical columns and the raw text of each role (``raw_<role>``) of one relation;
+    ``extras`` adds text roles (``segment``, ``comment``) read as :mod:`workbench.io` reads them (NULL when the
+    relation has none)."""
     items = []
     for role in _roles(rel, kind):
         column = rel.cmap.roles[role]
@@ -166,6 +168,9 @@ def parsed(rel: Relation, kind: str, distinct: bool) -> str:
         items.append("CAST(NULL AS DOUBLE) AS revenue")
     if kind == "subscriptions" and not rel.cmap.get("end"):
         items.append("CAST(NULL AS TIMESTAMP) AS end_time")
+    for role in extras:
+        column = rel.cmap.get(role)
+        items.append(f"{_id(column, rel.types[column])} AS {role}" if column else f"CAST(NULL AS VARCHAR) AS {role}")
     source = f"(SELECT DISTINCT * FROM {rel.sql}) AS src" if distinct else f"{rel.sql} AS src"
     return f"SELECT {', '.join(items)} FROM {source}"
 
@@ -207,12 +212,13 @@ def keeps_duplicates(kind: str, drop_duplicates: bool) -> bool:
     return kind == "events" and not drop_duplicates
 
 
-def clean(relations: list[Relation], kind: str, now: str, drop_duplicates: bool) -> str:
-    """The rows io would keep, of every relation of ``kind``, in canonical columns."""
+def clean(relations: list[Relation], kind: str, now: str, drop_duplicates: bool, extras: tuple[str, ...] = ()) -> str:
+    """The rows io would keep, of every relation of ``kind``, in canonical columns (and the text roles
+    ``extras``, see :func:`parsed`)."""
     columns = {"events": "customer_id, ts, revenue", "subscriptions": "customer_id, start_time, end_time, revenue",
-               "nps": "customer_id, ts, score"}[kind]
+               "nps": "customer_id, ts, score"}[kind] + "".join(f", {role}" for role in extras)
     distinct = not keeps_duplicates(kind, drop_duplicates)
-    parts = [f"SELECT {columns} FROM ({parsed(rel, kind, distinct)}) AS p WHERE {keep(rel, kind, now)}"
+    parts = [f"SELECT {columns} FROM ({parsed(rel, kind, distinct, extras)}) AS p WHERE {keep(rel, kind, now)}"
              for rel in relations]
     return " UNION ALL ".join(parts)
 

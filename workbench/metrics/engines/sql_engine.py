@@ -18,6 +18,12 @@ from workbench.io.problems import FileReport, Problem, Severity
 from workbench.io.text import printable
 from workbench.metrics.drill import FLOW_TERMS
 from workbench.metrics.engines.base import KINDS, Cancelled, EngineError, conform, sorted_ids
+from workbench.metrics.engines.customer_queries import (
+    TIMELINE_COLUMNS,
+    profiles_sql,
+    scores_sql,
+    timeline_sql,
+)
 from workbench.metrics.engines.queries import (
     REDUCE_COLUMNS,
     as_of_sql,
@@ -187,6 +193,44 @@ class SqlEngine:
         sql = flow_sql(self._rels(kind), kind, spec, timestamp_literal(as_of), self._now(),
                        self.options.drop_duplicates, p, term)
         return sorted_ids([row[0] for row in self.run(sql)])
+
+    # -------------------------------------------------------- customer profiles and timelines
+
+    def customer_profiles(self, kind: str, period: PeriodSpec, as_of: datetime, ids: list[str]) -> pl.DataFrame:
+        """:data:`~workbench.metrics.customers.EVENT_ROWS` or ``SUBSCRIPTION_ROWS`` of the ids found up to
+        as-of (see :func:`workbench.metrics.customers.customer_profiles`)."""
+        from workbench.metrics.customers import EVENT_ROWS, PROFILE_SCHEMA, SUBSCRIPTION_ROWS
+
+        sql = profiles_sql(self._rels(kind), kind, period, timestamp_literal(as_of), self._now(),
+                           self.options.drop_duplicates, ids)
+        names = EVENT_ROWS if kind == "events" else SUBSCRIPTION_ROWS
+        schema = {**PROFILE_SCHEMA, "first_seen": pl.String(), "last_seen": pl.String(), "cohort": pl.Int64(),
+                  "last": pl.Int64(), "mrr": pl.Float64()}
+        frame = pl.DataFrame(self.run(sql) if ids else [], schema={n: schema[n] for n in names}, orient="row")
+        return frame.with_columns(pl.col("first_seen", "last_seen").str.to_datetime(time_unit="us"))
+
+    def latest_scores(self, as_of: datetime, ids: list[str]) -> pl.DataFrame:
+        """``customer_id, nps``: each id's latest NPS score up to as-of."""
+        rows = self.run(scores_sql(self._rels("nps"), timestamp_literal(as_of), self._now(),
+                                   self.options.drop_duplicates, ids)) if ids else []
+        return pl.DataFrame(rows, schema={"customer_id": pl.String(), "nps": pl.Int64()}, orient="row")
+
+    def customer_rows(self, kind: str, as_of: datetime, customer_id: str, limit: int) -> tuple[pl.DataFrame, int]:
+        """One customer's first ``limit`` rows of ``kind`` up to as-of in timeline columns, and their number
+        (:func:`workbench.metrics.customers.customer_timeline`)."""
+        from workbench.metrics.customers import TIMELINE_SCHEMA, WHAT
+
+        rows = self.run(timeline_sql(self._rels(kind), kind, timestamp_literal(as_of), self._now(),
+                                     self.options.drop_duplicates, customer_id, limit))
+        columns = TIMELINE_COLUMNS[kind]
+        schema = {"time": pl.String(), "total": pl.Int64(),
+                  **{c: pl.String() if c == "end" else TIMELINE_SCHEMA[c] for c in columns}}
+        frame = pl.DataFrame(rows, schema=schema, orient="row")
+        total = int(frame["total"][0]) if frame.height else 0
+        frame = frame.select(pl.col("time").str.to_datetime(time_unit="us"), pl.lit(WHAT[kind]).alias("what"),
+                             *[pl.col(c).str.to_datetime(time_unit="us") if c == "end" else pl.col(c)
+                               for c in columns])
+        return frame, total
 
     # -------------------------------------------------------- checks
 
