@@ -5,6 +5,7 @@ either — every number comes from :mod:`workbench.metrics`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -101,10 +102,12 @@ class Analysis:
             return None
 
 
-def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = None) -> Analysis:
+def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = None,
+            progress: Callable[[str, float], None] | None = None) -> Analysis:
     """Run the metrics engine on the loaded datasets (call from a worker thread). ``cache`` is kept by the
-    caller for the same ``result``: a toggle that does not change the period reuses its reductions."""
-    report = analyze(result.datasets, settings.options(), cache=cache)
+    caller for the same ``result``: a toggle that does not change the period reuses its reductions.
+    ``progress(step, fraction)``: see :func:`workbench.metrics.analyze`."""
+    report = analyze(result.datasets, settings.options(), progress=progress, cache=cache)
     spec = report.options.period
     if (spec.unit, spec.week_start) != (settings.unit, settings.week_start):  # a cohort table's labels chose it
         settings = replace(settings, unit=spec.unit, week_start=spec.week_start)
