@@ -2,7 +2,8 @@
 the screen, side by side with the floor, a bare Textual app that redraws a 120×35 screen of numbers on the
 same keys.
 
-    .venv/bin/python benchmarks/keys.py [--presses 20] [--cdnow PATH] [--cases weekly,cdnow-day]
+    .venv/bin/python benchmarks/keys.py [--presses 20] [--cdnow PATH] [--cases weekly,cdnow-day,loading]
+                                        [--big PATH] [--big-rows 10000000] [--timeline]
 
 Cases: ``weekly`` opens a generated 20,000-customer sample (``workbench sample DIR --seed 7 --customers
 20000``, written to a temporary directory) by week; ``cdnow-day`` opens the CDNOW log by day. The app and
@@ -13,6 +14,17 @@ unchanged for 150 ms before the next key. Also timed: a granularity change (``t`
 names the new period and nothing is computing). The code measured is the one on ``PYTHONPATH`` (set
 ``PYTHONPATH=/other/checkout`` to measure another). Figures include tmux and the polling (a few ms a capture,
 the same for the floor): what an analyst waits, not a profile.
+
+Case ``loading`` (not run by default): the app opens a big event log (``--big PATH``, else 10M events made by
+``benchmarks/run.py``'s generator as Parquet in the temporary directory) and, while the loading line is shown,
+``2`` and ``1`` switch between the Flow and Cohorts tabs: each press is timed until that tab's own text is on
+screen (the loading line's clock changes the screen on its own, so "any change" would not do), and the next
+key follows 50 ms later, until the load ends. Every press made during the load counts, the last one too (it
+may be answered only by the end of the load: that wait is an analyst's wait); every fourth press the floor is
+pressed too. The screen is captured every 10 ms, not flat out: on a machine of two cores the polling would
+take one from the load and the app. Then the same keys once the data is shown (what a tab switch costs at
+rest), and escape during a second load, timed until the screen says cancelled. ``--timeline`` prints each
+press with the step on the loading line.
 """
 
 from __future__ import annotations
@@ -29,6 +41,8 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from run import generate  # the same generated log as benchmarks/run.py (this folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 CDNOW = ROOT.parent / "shared" / "data" / "cdnow" / "cdnow_transactions.csv"
@@ -109,12 +123,15 @@ def capture(session: str) -> str:
     return tmux("capture-pane", "-p", "-t", session)
 
 
-def wait_until(session: str, ready, timeout: float = TIMEOUT) -> str:
+def wait_until(session: str, ready, timeout: float = TIMEOUT, poll: float = 0.0) -> str:
+    """Capture until ``ready(screen)``; ``poll``: seconds between captures (0: as fast as tmux answers)."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         screen = capture(session)
         if ready(screen):
             return screen
+        if poll:
+            time.sleep(poll)
     raise TimeoutError(f"screen not ready after {timeout:.0f} s:\n{capture(session)}")
 
 
@@ -135,7 +152,7 @@ class Session:
         self.name = f"keys-{uuid.uuid4().hex[:8]}"
         self.command, self.cwd, self.screen = command, cwd, ""
 
-    def start(self, ready) -> float:
+    def start(self, ready, settled: bool = True) -> float:
         env = {"COLORTERM": "truecolor", "TERM": "xterm-256color", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
         for attempt in range(3):  # the server may still be exiting after the last session closed
             try:
@@ -149,14 +166,14 @@ class Session:
                 time.sleep(0.5)
         screen = wait_until(self.name, ready)
         first = time.perf_counter() - started
-        self.screen = settle(self.name, screen)
+        self.screen = settle(self.name, screen) if settled else screen
         return first
 
-    def press(self, key: str) -> float:
+    def press(self, key: str, poll: float = 0.0) -> float:
         """Send one key: the seconds until the screen first differs (then wait for it to settle)."""
         started = time.perf_counter()
         tmux("send-keys", "-t", self.name, key)
-        changed = wait_until(self.name, lambda now: now != self.screen, timeout=60)
+        changed = wait_until(self.name, lambda now: now != self.screen, timeout=60, poll=poll)
         elapsed = time.perf_counter() - started
         self.screen = settle(self.name, changed)
         return elapsed
@@ -193,11 +210,86 @@ def app_ready(screen: str) -> bool:
     return "× 100 = " in screen and "~ not over" in screen and "Help" in screen
 
 
+def loading(screen: str) -> bool:
+    """The loading line is on screen: the second line ends with the progress bar's percentage."""
+    lines = screen.splitlines()
+    return len(lines) > 1 and lines[1].rstrip().endswith("%")
+
+
+TAB_TEXT = {"2": "The retention formula", "1": "not over"}  # what the Flow and Cohorts tabs show while loading
+LOADED_TAB_TEXT = {"2": "starting_retention", "1": "not over"}  # and once the data is on screen
+MAX_PRESSES = 2000
+GAP = 0.05  # between a press's answer and the next key (the screen keeps changing: no settling here)
+POLL = 0.01  # between captures while loading: polling flat out would take a core from the load and the app
+
+
+def tab_press(app: Session, key: str, shown) -> tuple[float, str]:
+    """Send a tab key: the seconds until ``shown(screen)``, and that screen."""
+    started = time.perf_counter()
+    tmux("send-keys", "-t", app.name, key)
+    screen = wait_until(app.name, shown, poll=POLL)
+    return time.perf_counter() - started, screen
+
+
+def latency_row(case: str, times: list[float], floor: list[float], note: str) -> str:
+    median, base = statistics.median(times), statistics.median(floor)
+    return (f"{case:<22} {'':>9} {median * 1000:7.0f} ms {max(times) * 1000:6.0f} ms {base * 1000:7.0f} ms "
+            f"{max(floor) * 1000:6.0f} ms {median / base:5.1f}×  {note}")
+
+
+def run_loading_case(command: str, cwd: str, floor: Session, timeline: bool = False) -> None:
+    """Tab keys while a big file loads and once it is shown, then escape during a second load."""
+    app = Session(command, cwd)
+    times, floor_times, last = [], [], ""
+    try:
+        app.start(lambda s: loading(s) and "Loading" in s, settled=False)
+        load_started = time.perf_counter()
+        for number in range(MAX_PRESSES):
+            key = "21"[number % 2]
+            if number % 4 == 0:  # the floor now and then: the machine's load at the time
+                floor_times.append(floor.press("n", poll=POLL))
+            offset = time.perf_counter() - load_started
+            elapsed, screen = tab_press(app, key, lambda s, key=key: TAB_TEXT[key] in s or not loading(s))
+            times.append(elapsed)  # the last one may be answered by the end of the load: still a wait
+            if timeline:
+                step = screen.splitlines()[1].strip()[:70]
+                print(f"  {offset:6.2f} s  {key}  {elapsed * 1000:5.0f} ms  {step}", flush=True)
+            if not loading(screen):
+                last = f"; the last press waited for the end of the load ({elapsed * 1000:.0f} ms)"
+                break
+            time.sleep(GAP)
+        load_seconds = time.perf_counter() - load_started
+        wait_until(app.name, lambda s: not loading(s))
+        tab_press(app, "1", lambda s: LOADED_TAB_TEXT["1"] in s)
+        after, after_floor = [], []
+        for number in range(20):
+            key = "21"[number % 2]
+            after_floor.append(floor.press("n", poll=POLL))
+            after.append(tab_press(app, key, lambda s, key=key: LOADED_TAB_TEXT[key] in s)[0])
+            time.sleep(GAP)
+    finally:
+        app.close()
+    print(latency_row("loading, tab keys", times, floor_times,
+                      f"{len(times)} presses in a load of {load_seconds:.1f} s (max, not p95){last}"), flush=True)
+    print(latency_row("loaded, tab keys", after, after_floor, "the same keys once the data is shown"), flush=True)
+    cancel = Session(command, cwd)
+    try:
+        cancel.start(lambda s: loading(s) and "Loading" in s, settled=False)
+        time.sleep(2.0)  # well into the reading
+        seconds = cancel.until("Escape", lambda s: "cancelled" in s.lower() and not loading(s))
+        print(f"{'loading, escape':<22} {seconds * 1000:9.0f} ms until the screen says cancelled", flush=True)
+    finally:
+        cancel.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--cdnow", type=Path, default=CDNOW)
-    parser.add_argument("--cases", default="weekly,cdnow-day")
+    parser.add_argument("--cases", default="weekly,cdnow-day", help="any of weekly, cdnow-day, loading")
+    parser.add_argument("--big", type=Path, help="the big event log of the loading case (default: generated)")
+    parser.add_argument("--big-rows", type=int, default=10_000_000)
+    parser.add_argument("--timeline", action="store_true", help="loading case: print every press and the step")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         sys.exit("tmux is not installed: this benchmark needs a real terminal.")
@@ -230,6 +322,14 @@ def main() -> None:
                                       floor, args.presses, ("t", "by week"), tmp)
                     result.note = "t: day → week"
                     print(result.row(), flush=True)
+            if "loading" in cases:
+                big = args.big
+                if big is None:
+                    big = Path(tmp) / "events-big.parquet"
+                    generate(big, args.big_rows)
+                size = big.stat().st_size / 1e6
+                print(f"loading case: {big} ({size:,.0f} MB); tab keys 2 and 1: median and max", flush=True)
+                run_loading_case(f"{python} -m workbench {big}", tmp, floor, args.timeline)
         finally:
             floor.close()
             subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)

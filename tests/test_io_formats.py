@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 
 from workbench.io import LoadOptions, load
 from workbench.io.formats import detect_format, format_from_name, sniff
+from workbench.io.load import FILE_STEPS, size_text
 
 EVENTS = pl.DataFrame({
     "user_id": ["00001", "00002", "00002", "A-17"],
@@ -142,9 +143,17 @@ def test_progress_is_reported(tmp_path: Path):
     calls: list[tuple[str, float]] = []
     load([str(tmp_path / "*.csv")], progress=lambda text, fraction: calls.append((text, fraction)))
     fractions = [f for _, f in calls]
-    assert fractions == sorted(fractions)
+    assert fractions == sorted(fractions) and fractions[0] == 0
     assert calls[-1] == ("done", 1.0)
-    assert len(calls) == 4
+    size = size_text((tmp_path / "e0.csv").stat().st_size)
+    # each file's steps in order, named with the file and its size
+    assert [text for text, _ in calls[:-1]] == [f"{step} e{n}.csv ({size})" for n in range(3) for step in FILE_STEPS]
+    assert fractions[len(FILE_STEPS)] == 1 / 3  # the files weigh the same: one done of three
+
+
+def test_sizes_read_as_people_say_them():
+    assert [size_text(n) for n in (820, 12_345, 88_000_000, 1_234_567_890, 0)] == \
+        ["820 B", "12 kB", "88 MB", "1.2 GB", "0 B"]
 
 
 def test_quoted_fields_and_currency_values(tmp_path: Path):

@@ -16,6 +16,7 @@ Times are naive wall-clock datetimes in the zone chosen with ``tz`` (see :mod:`w
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +51,11 @@ ROW = "__row"
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 ProgressCallback = Callable[[str, float], None]
+StepCallback = Callable[[int], None]
+
+# What load_file does to a file, in order (a progress line names the step, the file and its size). Each is one
+# pass of polars over the file, or less: the fraction of a load is the steps done, weighted by the files' sizes.
+FILE_STEPS = ("reading the header of", "parsing the rows of", "finding repeated rows in", "checking the rows of")
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,18 @@ def load(paths: list[str], options: LoadOptions | None = None,
     for problem in path_problems:
         result.reports.append(FileReport(path=problem.file, problems=[problem]))
     parts: dict[str, list[Rows]] = {}
-    for number, path in enumerate(files):
-        if progress:
-            progress(f"reading {path}", number / max(len(files), 1))
+    sizes = [_file_size(path) for path in files]
+    weights = sizes if sum(sizes) else [1] * len(files)  # empty files: each counts the same
+    total, done = sum(weights) or 1, 0
+    for path, size, weight in zip(files, sizes, weights, strict=True):
+        def step(number: int, path=path, size=size, weight=weight, done=done) -> None:
+            if progress:
+                progress(f"{FILE_STEPS[number]} {os.path.basename(path)} ({size_text(size)})",
+                         (done + weight * number / len(FILE_STEPS)) / total)
+
+        done += weight
         try:
-            report, rows = load_file(path, options)
+            report, rows = load_file(path, options, step)
         except pl.exceptions.PanicException as exc:  # a BaseException: `except Exception` lets it through
             report, rows = FileReport(path=path, problems=[_panic_problem(path, exc)]), None
         result.reports.append(report)
@@ -118,6 +131,22 @@ def load(paths: list[str], options: LoadOptions | None = None,
     return result
 
 
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone since it was listed: load_file says so
+        return 0
+
+
+def size_text(size: int) -> str:
+    """A file size as people read it: 820 B, 12 kB, 88 MB, 1.2 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
+    return f"{size} B"
+
+
 def _panic_problem(path: str, exc: BaseException) -> Problem:
     """A polars panic on one file, said in one line; the other files are still read."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -127,8 +156,11 @@ def _panic_problem(path: str, exc: BaseException) -> Problem:
         "by another tool)")
 
 
-def load_file(path: str, options: LoadOptions) -> tuple[FileReport, Rows | None]:
-    """One file: its report, and its checked rows (None when unusable)."""
+def load_file(path: str, options: LoadOptions, step: StepCallback | None = None) -> tuple[FileReport, Rows | None]:
+    """One file: its report, and its checked rows (None when unusable). ``step(i)`` is called as the file
+    reaches :data:`FILE_STEPS` ``[i]`` (an exception it raises, such as a cancelled load's, stops the reading)."""
+    step = step or (lambda number: None)
+    step(0)
     report = FileReport(path=path)
     try:
         raw = read_raw(path)
@@ -154,6 +186,7 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, Rows | None]
     report.problems.extend(cmap.warnings)
     if cmap.derived:  # made from other columns: text, like a CSV's
         schema = pl.Schema({**schema, **dict.fromkeys(cmap.derived, pl.String)})
+    step(1)
     try:
         parsed, frame = _read_rows(raw, schema, cmap, options, report)
     except Exception as exc:  # a malformed body (unclosed quote, bad UTF-8 in a binary column, ...)
@@ -168,7 +201,9 @@ def load_file(path: str, options: LoadOptions) -> tuple[FileReport, Rows | None]
                                        "export the data again; there is nothing to analyse"))
         return report, None
     found = len(report.problems)
+    step(2)
     rows = parsed.rows.with_columns(_duplicates(parsed))
+    step(3)
     keep, dropped = run_checks(rows, checks(cmap, options.drop_duplicates, _now(options), rows), cmap, report,
                                parsed.raw_values)
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ

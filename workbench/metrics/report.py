@@ -104,6 +104,17 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     kinds = tuple(k for k in KIND_ORDER if k in datasets)
     if not kinds:
         raise ValueError("there is no usable data to analyse")
+    cohort_kind = next((k for k in COHORT_KINDS if k in datasets), None)
+    # the steps a progress line names; each is one or a few passes over the rows (or queries to the engine)
+    statistics = "survival, segments and the forecast" if forecast else "survival and segments"
+    steps = ["finding where the data ends", *([f"reducing the {cohort_kind}", statistics]
+                                              if cohort_kind else []), *(["NPS"] if "nps" in datasets else [])]
+
+    def step(name: str) -> None:
+        if progress:
+            progress(name, steps.index(name) / len(steps))
+
+    step(steps[0])
     as_of = options.as_of
     if as_of is None:
         found = (once(("as_of", k), lambda k=k: resolve_as_of(datasets[k], options)) for k in kinds)
@@ -114,11 +125,8 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     fixed = replace(options, as_of=as_of)
     notes: list[str] = []
     triangle = flow = value = nps = revenue = None
-    cohort_kind = next((k for k in COHORT_KINDS if k in datasets), None)
-    steps = 2 if cohort_kind and "nps" in datasets else 1
     if cohort_kind:
-        if progress:
-            progress(f"reducing {cohort_kind}", 0.0)
+        step(f"reducing the {cohort_kind}")
         agg = once((cohort_kind, fixed.period, as_of), lambda: aggregate(datasets[cohort_kind], fixed, as_of))
         seen = agg.observed
         if seen is not None and options.as_of is not None and seen.last_instant < options.as_of:
@@ -143,6 +151,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
                 notes.append(value.note)
     survival = segments = None
     if cohort_kind:
+        step(statistics)
         survival_kind = "subscriptions" if "subscriptions" in datasets else "events"
         frame = (agg.frame if cohort_kind == survival_kind else once(
             ("subscriptions", fixed.period, as_of),
@@ -169,8 +178,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
         if groups is not None:
             nps_retention = NpsRetention(groups, responses, respondents)
     if "nps" in datasets:
-        if progress:
-            progress("NPS", (steps - 1) / steps)
+        step("NPS")
         nps = once(("nps", fixed.period, as_of), lambda: nps_summary(datasets["nps"], fixed))
     if progress:
         progress("done", 1.0)

@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from workbench.charts.render import wants_ascii
@@ -32,7 +33,14 @@ from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo
 from workbench.ui.help_screen import HelpScreen, binding_rows
-from workbench.ui.loading import load_and_compute
+from workbench.ui.loading import (
+    CLOCK_SECONDS,
+    Cancelled,
+    Job,
+    compute_analysis,
+    load_and_compute,
+    run_in_thread,
+)
 from workbench.ui.main_screen import MainScreen
 from workbench.ui.model import Analysis, ViewSettings, compute
 from workbench.ui.problems_screen import ProblemsScreen
@@ -50,7 +58,10 @@ class RetentionApp(App[None]):
     COMMANDS = App.COMMANDS | {ActionCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
 
-    loading: reactive[bool] = reactive(False, init=False)
+    loading: reactive[bool] = reactive(False, init=False)  # a job (a load or a computation) is running
+    job: Job | None = None  # the running job (see start_loading and start_computing)
+    _clock: Timer | None = None  # draws the loading line from the job's progress
+    _shown: tuple[str, float] | None = None  # what the loading line shows
     ascii_charts: reactive[bool] = reactive(False, init=False)  # plain ASCII charts; the chart boxes read it
 
     def __init__(self, paths: list[str] | None = None, load_options: LoadOptions | None = None,
@@ -84,75 +95,141 @@ class RetentionApp(App[None]):
     def analysis(self) -> Analysis | None:
         return self.main.analysis
 
-    # ------------------------------------------------------------ loading and computing (workers)
+    # ------------------------------------------------------------ loading and computing (jobs, in workers)
 
     def start_loading(self) -> None:
-        self.loading = True
+        """Load the files and compute (ctrl+r: again). A job already running is cancelled."""
+        job = self._start_job(Job("load", self.settings, self.job))
         self.main.show_loading(True)
-        self.load_data(self.paths or None, self.load_options, self.settings)
+        self._show_job()
+        self._load(job, self.paths or None, self.load_options)
+
+    def start_computing(self, settings: ViewSettings) -> None:
+        """Compute the loaded data with new view settings; a computation still running is cancelled, and its
+        result never shown. The loading line appears if it takes more than a moment (see :meth:`_show_job`)."""
+        job = self._start_job(Job("computation", settings, self.job))
+        self._compute(job, self.load_result, self.cache)
+
+    def _start_job(self, job: Job) -> Job:
+        if self.job is not None:
+            self.job.cancel()
+        self.job = job
+        self.loading = True
+        if self._clock is None:
+            self._clock = self.set_interval(CLOCK_SECONDS, self._show_job)
+        else:
+            self._clock.resume()
+        return job
+
+    def _show_job(self) -> None:
+        """The loading line, from the job's own progress (the clock calls this; the job's thread never waits
+        for the screen). A computation's line shows from its second tick on: a quick one does not flash it."""
+        job = self.job
+        if job is None:
+            return
+        if not self.main.loading_box.display:
+            if job.kind != "load" and job.seconds() < CLOCK_SECONDS:
+                return
+            self.main.show_loading(True)
+        shown = (job.label(), job.progress[1])
+        if shown != self._shown:
+            self._shown = shown
+            self.main.show_progress(*shown)
+
+    def _end_job(self) -> None:
+        self.job = None
+        self.loading = False
+        self._shown = None
+        if self._clock is not None:
+            self._clock.pause()
+        self.main.show_loading(False)
+
+    def _current(self, job: Job) -> bool:
+        """Whether a finished job's result is still wanted: not cancelled, not replaced by a newer job."""
+        return job is self.job and not job.cancelled
 
     def cancel_loading(self) -> None:
-        """Escape while loading: the load stops; what was loaded before (if anything) stays, as it was."""
+        """Escape while loading or computing: the work stops; what was shown before (if anything) stays."""
+        job = self.job
+        if job is None:
+            return
+        job.cancel()
         self.workers.cancel_group(self, "data")
-        self.loading = False
-        self.main.show_loading(False)
-        if self.main.analysis is None:
+        self._end_job()
+        if job.kind == "computation":
+            self._keep_shown_settings()
+            self.notify("Computation cancelled: still showing the numbers as they were.")
+        elif self.main.analysis is None:
             self.main.show_message("Loading cancelled (escape); ctrl+r loads again.")
         else:
             self.notify("Reload cancelled: still showing the data loaded before; ctrl+r loads again.")
 
-    @work(thread=True, exclusive=True, group="data")
-    def load_data(self, paths: list[str] | None, options: LoadOptions, settings: ViewSettings) -> None:
-        worker = get_current_worker()
-
-        def progress(message: str, fraction: float) -> None:
-            if not worker.is_cancelled:
-                self.call_from_thread(self.main.show_progress, message, fraction)
-
+    @work(exclusive=True, group="data")
+    async def _load(self, job: Job, paths: list[str] | None, options: LoadOptions) -> None:
         try:
-            loaded = load_and_compute(paths, options, settings, progress, lambda: worker.is_cancelled, self.source)
+            loaded = await run_in_thread(job, lambda: load_and_compute(paths, options, job.settings, job,
+                                                                       self.source))
+        except Cancelled:
+            return  # the app said so when it cancelled
         except (FileNotFoundError, EngineError) as exc:  # no bundled sample; an engine that cannot reach the data
-            self.call_from_thread(self._load_failed, str(exc))
+            if self._current(job):
+                self._load_failed(str(exc))
             return
-        if loaded is not None:
-            self.call_from_thread(self._loaded, loaded.result, loaded.analysis, loaded.error, loaded.cache)
+        if not self._current(job):  # cancelled after its last step: dropped
+            job.close_opened()
+            return
+        wanted = self.settings  # changed during the load (t, u...)? it computed with those it started with
+        self._end_job()
+        self._loaded(loaded.result, loaded.analysis, loaded.error, loaded.cache)
+        if loaded.analysis is not None and wanted.key() != job.settings.key():
+            self.settings = wanted
+            self.call_later(self.start_computing, wanted)  # once this worker is done (its group is exclusive)
 
-    @work(thread=True, exclusive=True, group="data")
-    def recompute(self, result: LoadResult, settings: ViewSettings) -> None:
-        worker = get_current_worker()
+    @work(exclusive=True, group="data")
+    async def _compute(self, job: Job, result: LoadResult, cache: dict) -> None:
+        def work() -> tuple[Analysis | None, Exception | None]:
+            job.wait_for_previous()
+            return compute_analysis(result, job.settings, cache, job)
+
         try:
-            analysis = compute(result, settings, self.cache)
-        except Exception as exc:  # noqa: BLE001
-            self.call_from_thread(self._compute_failed, f"Could not compute: {exc}")
+            analysis, error = await run_in_thread(job, work)
+        except Cancelled:
             return
-        if not worker.is_cancelled:
-            self.call_from_thread(self.main.show_analysis, analysis)
+        if not self._current(job):
+            return
+        self._end_job()
+        if analysis is None:
+            self._compute_failed(f"Could not compute: {error}")  # the reason alone, as a cohort table says it
+        else:
+            self.main.show_analysis(analysis)
 
     def change_settings(self, new: ViewSettings) -> None:
-        """The view toggles: recompute when what the numbers depend on changed (what the cells show does not)."""
+        """The view toggles: recompute when what the numbers depend on changed (what the cells show does not).
+        During a load the new settings wait for its end (the load computes with those it started with)."""
         recompute = new.key() != self.settings.key()
         self.settings = new
-        if recompute and self.load_result is not None and self.load_result.datasets:
-            self.notify(f"Computing by {new.unit}, {new.retention}…", timeout=2)
-            self.recompute(self.load_result, new)
+        loading_files = self.job is not None and self.job.kind == "load"
+        if recompute and not loading_files and self.load_result is not None and self.load_result.datasets:
+            self.start_computing(new)
+
+    def _keep_shown_settings(self) -> None:
+        """Back to the settings of the numbers on screen (the status line then stops saying 'computing')."""
+        if self.analysis is not None:
+            self.settings = replace(self.analysis.settings, cells=self.settings.cells)
+        self.main.update_status()
 
     def _compute_failed(self, message: str) -> None:
         """Keep what is on screen, and the settings it was computed with (a cohort table refuses a period its
         labels do not fit): the status line must not wait for a computation that will not come."""
-        if self.analysis is not None:
-            self.settings = replace(self.analysis.settings, cells=self.settings.cells)
-        self.main.update_status()
+        self._keep_shown_settings()
         self.notify(message, severity="error", markup=False)
 
     def _load_failed(self, message: str) -> None:
-        self.loading = False
-        self.main.show_loading(False)
+        self._end_job()
         self.main.show_message(message)
         self.notify(message, severity="error", markup=False, timeout=10)
 
     def _loaded(self, result: LoadResult, analysis: Analysis | None, error: str | None, cache: dict) -> None:
-        self.loading = False
-        self.main.show_loading(False)
         self.load_result = result
         self.cache = cache
         self.main.show_reports(result.reports)
@@ -167,6 +244,11 @@ class RetentionApp(App[None]):
             self.push_screen(ProblemsScreen(result.reports, usable=bool(result.datasets)))
         if self.first_screen_seconds is None:
             self.call_after_refresh(self._first_screen_done)
+
+    def on_unmount(self) -> None:
+        """Quitting: the job's engine queries are interrupted (its daemon thread does not hold up the exit)."""
+        if self.job is not None:
+            self.job.cancel()
 
     def _first_screen_done(self) -> None:
         self.first_screen_seconds = time.perf_counter() - self.started

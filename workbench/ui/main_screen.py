@@ -145,7 +145,8 @@ class MainScreen(DeclaredKeyOrder, Screen):
             self.loading_bar.update(progress=0)
 
     def show_progress(self, message: str, fraction: float) -> None:
-        self.loading_label.update(Text(message[-60:]))
+        """The loading line: the step, the file and its size, the seconds spent (one line, cut at its end)."""
+        self.loading_label.update(Text(message, no_wrap=True, overflow="ellipsis"))
         self.loading_bar.update(progress=fraction)
 
     def show_reports(self, reports: list[FileReport]) -> None:
@@ -442,9 +443,14 @@ class MainScreen(DeclaredKeyOrder, Screen):
 
     def action_show_tab(self, tab_id: str) -> None:
         self.tabs.active = tab_id
-        self.call_after_refresh(self._focus_tab_content)
+        self.call_after_refresh(self._focus_tab_content, tab_id)
 
-    def _focus_tab_content(self) -> None:
+    def _focus_tab_content(self, tab_id: str) -> None:
+        """Give the cursor to the tab a key asked for. Focusing a widget makes its pane the active tab too, by
+        a message: when keys come faster than the screen (a busy machine, a big load), the focus an earlier key
+        asked for can reach the tabs after a later key switched them, and undo it. The tab is set again here,
+        in key order, so the last key always wins."""
+        self.tabs.active = tab_id
         pane = self.tabs.active_pane
         if pane is not None:
             focusable = [w for w in pane.query("*") if w.focusable]

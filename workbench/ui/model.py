@@ -5,6 +5,7 @@ either — every number comes from :mod:`workbench.metrics`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -119,13 +120,14 @@ class Analysis:
 
 
 def compute(result: LoadResult, settings: ViewSettings, cache: dict | None = None,
-            forecast: bool = False) -> Analysis:
+            progress: Callable[[str, float], None] | None = None, forecast: bool = False) -> Analysis:
     """Run the metrics engine on the loaded datasets (call from a worker thread). ``cache`` is kept by the
     caller for the same ``result``: a toggle that does not change the period reuses its reductions.
+    ``progress(step, fraction)``: see :func:`workbench.metrics.analyze`.
 
     Without ``forecast`` the sBG forecast is left for later (``report.forecast_pending``): the screen shows
     the numbers first, and the app fills the forecast in from a second worker (see ``MainScreen.Pending``)."""
-    report = analyze(result.datasets, settings.options(), cache=cache, forecast=forecast)
+    report = analyze(result.datasets, settings.options(), progress=progress, cache=cache, forecast=forecast)
     spec = report.options.period
     if (spec.unit, spec.week_start) != (settings.unit, settings.week_start):  # a cohort table's labels chose it
         settings = replace(settings, unit=spec.unit, week_start=spec.week_start)

@@ -9,10 +9,11 @@ checks, with the same codes and wording.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbench.io import LoadOptions, LoadResult, load
-from workbench.metrics.engines import EngineError, open_engine, source_engine
+from workbench.metrics.engines import Engine, EngineError, open_engine, source_engine
 from workbench.metrics.engines.dataset import engine_datasets
 
 __all__ = ["EngineError", "SourceChoice", "load_source"]
@@ -31,11 +32,15 @@ class SourceChoice:
         return self.table is None and source_engine(paths, self.engine) == "polars"
 
 
-def load_source(paths: list[str], options: LoadOptions, choice: SourceChoice | None = None) -> LoadResult:
+def load_source(paths: list[str], options: LoadOptions, choice: SourceChoice | None = None,
+                opened: Callable[[Engine], None] | None = None) -> LoadResult:
     """The rows of ``paths`` as datasets and reports. Raises :class:`EngineError` (one line, no password)
-    when the engine cannot reach the data."""
+    when the engine cannot reach the data. ``opened(engine)`` is called before the engine checks the rows
+    (the app keeps it, to cancel those queries)."""
     choice = choice or SourceChoice()
     if choice.embedded(paths):
         return load(paths, options)
     engine = open_engine(paths, options, choice.engine, choice.table, choice.spark_master)
+    if opened is not None:
+        opened(engine)
     return LoadResult(datasets=engine_datasets(engine), reports=engine.file_reports())
