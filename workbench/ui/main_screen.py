@@ -33,7 +33,7 @@ from workbench.ui.formula_panel import CellInfo, FormulaPanel
 from workbench.ui.key_order import DeclaredKeyOrder
 from workbench.ui.model import CELL_VIEWS, REVENUE_VIEWS, Analysis, next_cell_view
 from workbench.ui.panel_base import ReportPanel
-from workbench.ui.prompt_dialog import PromptDialog
+from workbench.ui.period_prompts import as_of_dialog, goto_dialog
 from workbench.ui.ramp import STEPS, build_ramp
 from workbench.ui.tabs import TABS, ExportContext, tab
 from workbench.ui.views import cell_info, cell_text, formula_view, parse_as_of, status_line, step_for
@@ -375,10 +375,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
             elif when != self.app.settings.as_of:
                 self._change(as_of=when)
 
-        now = f"{analysis.report.as_of:%Y-%m-%d %H:%M}" + (" (set)" if set_at else ", the data's end")
-        self.app.push_screen(PromptDialog(f"Count as of (now {now}):", "a date, 2025-03-31 or 2025-03-31T12:00 · "
-                                          "empty: the data's end · enter: go · escape: cancel",
-                                          _date_text(set_at) if set_at else ""), chosen)
+        self.app.push_screen(as_of_dialog(analysis, set_at), chosen)
 
     def action_toggle_retention(self) -> None:
         self._change(retention="unbounded" if self.app.settings.retention == "classic" else "classic")
@@ -417,8 +414,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
             else:
                 self.period = position
 
-        self.app.push_screen(PromptDialog(f"Go to a {analysis.spec.noun} ({first} … {last}):",
-                                          "a label or any date in it · enter: go · escape: cancel"), go)
+        self.app.push_screen(goto_dialog(analysis), go)
 
     def action_copy(self) -> None:
         """Copy what is under the cursor: the cohort cell on the Cohorts tab, else the current formula."""
@@ -490,10 +486,6 @@ class MainScreen(DeclaredKeyOrder, Screen):
             legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
         legend.append(" · ~ not over · underlined: current period")
         self.legend.update(legend)
-
-
-def _date_text(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d}" if moment == datetime(moment.year, moment.month, moment.day) else moment.isoformat()
 
 
 def _at_ends(position: int, count: int) -> tuple[bool, bool]:
