@@ -258,10 +258,15 @@ class RetentionApp(App[None]):
         if self.load_result is not None:
             self.complete_forecast(self.load_result, event.analysis)
 
-    @work(thread=True, exclusive=True, group="forecast")
+    @work(thread=True, group="forecast")
     def complete_forecast(self, result: LoadResult, pending: Analysis) -> None:
-        """The sBG forecast of the analysis on screen, after its numbers (the reductions come from the cache)."""
+        """The sBG forecast of the analysis on screen, after its numbers (the reductions come from the cache).
+
+        Not an exclusive worker: a newer analysis makes this one's result stale, and :meth:`MainScreen.complete_
+        analysis` drops it; a fit is short, so it is left to end rather than cancelled."""
         worker = get_current_worker()
+        if self.main.analysis is not pending:  # replaced before this worker started
+            return
         try:
             complete = compute(result, pending.settings, self.cache, forecast=True)
         except Exception as exc:  # noqa: BLE001 - shown to the analyst, never a traceback
