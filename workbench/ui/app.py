@@ -311,6 +311,9 @@ class RetentionApp(App[None]):
         except ValueError as exc:  # a cohort table has no ids behind its numbers: say so
             self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
             return
+        except Exception as exc:  # noqa: BLE001 - a database gone, a file moved: said, never a traceback
+            self._customers_failed(exc)
+            return
         title = f"{analysis.spec.noun.capitalize()} {period}: {term} customers"
         source = CustomerSource(self.load_result.datasets, dataset.kind, analysis.report.options)
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}", source))
@@ -329,10 +332,19 @@ class RetentionApp(App[None]):
         except ValueError as exc:  # a cohort table has no ids behind its numbers: say so
             self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
             return
+        except Exception as exc:  # noqa: BLE001 - a database gone, a file moved: said, never a traceback
+            self._customers_failed(exc)
+            return
         title = f"Cohort {info.cohort}, +{info.k} {info.noun}s ({info.period}): active customers"
         name = f"customers-{info.cohort}-plus{info.k}"
         source = CustomerSource(self.load_result.datasets, dataset.kind, analysis.report.options)
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), name, source))
+
+    def _customers_failed(self, exc: Exception) -> None:
+        """From a worker: the customers could not be listed (engine errors hold no password: see
+        :class:`~workbench.metrics.engines.base.EngineError`)."""
+        self.call_from_thread(self.notify, f"Could not list the customers: {exc}", severity="error",
+                              markup=False, timeout=10)
 
     # ------------------------------------------------------------ help, export, reload, ASCII
 
