@@ -172,10 +172,10 @@ def held_computation(monkeypatch, unit: str) -> Gate:
     """Computing by ``unit`` holds in the reduction until the test opens the gate."""
     gate, real = Gate(), REPORT.aggregate
 
-    def aggregate(dataset, options, as_of):
+    def aggregate(dataset, options, as_of, *args):
         if options.period.unit == unit:
             gate.hold()
-        return real(dataset, options, as_of)
+        return real(dataset, options, as_of, *args)
 
     monkeypatch.setattr(REPORT, "aggregate", aggregate)
     return gate

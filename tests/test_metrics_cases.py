@@ -261,8 +261,26 @@ def test_a_toggle_that_keeps_the_period_reuses_the_reductions(monkeypatch):
     monkeypatch.setattr(report_module, "reduce_dataset", no_scan)
     monkeypatch.setattr(report_module, "reduce_segment_lifetimes", no_scan)
     monkeypatch.setattr(report_module, "reduce_nps_lifetimes", no_scan)
-    monkeypatch.setattr(report_module, "observed_of", no_scan)
+    monkeypatch.setattr(report_module, "extent_of", no_scan)
     monkeypatch.setattr(report_module, "nps_summary", no_scan)
     monkeypatch.setattr(report_module, "resolve_as_of", no_scan)
     cached = analyze(datasets, AnalysisOptions(retention="unbounded", margin=0.3), cache=cache)
     assert report_json(cached) == report_json(fresh)
+
+
+def test_where_the_data_ends_is_found_once_per_load(monkeypatch):
+    """The latest time and whether a log is one of dates depend on neither the period nor as_of: a new
+    granularity reduces the rows again, but does not look for the data's end again (a pass over 10M rows)."""
+    from workbench.metrics import report as report_module
+    from workbench.resources import sample_paths
+
+    datasets = load(sample_paths()).datasets
+    calls: list[str] = []
+    real = report_module.extent_of
+    monkeypatch.setattr(report_module, "extent_of", lambda dataset: calls.append(dataset.kind) or real(dataset))
+    cache: dict = {}
+    analyze(datasets, AnalysisOptions(), cache=cache)
+    assert sorted(calls) == sorted(datasets)  # each kind once: the as-of, then what is observed, from one pass
+    weekly = analyze(datasets, AnalysisOptions(period=PeriodSpec("week")), cache=cache)
+    assert sorted(calls) == sorted(datasets)
+    assert report_json(weekly) == report_json(analyze(datasets, AnalysisOptions(period=PeriodSpec("week"))))

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import polars as pl
 
-from workbench.metrics.observed import Observed, observed_of
+from workbench.metrics.observed import Observed, observed, observed_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import UNITS, PeriodSpec
 from workbench.metrics.reduce import data_as_of, reduce_events, reduce_nps, reduce_subscriptions
@@ -130,8 +130,10 @@ def resolve_as_of(dataset, options: AnalysisOptions) -> datetime | None:
     return options.as_of if options.as_of is not None else latest_time(dataset)
 
 
-def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) -> Aggregates:
-    """Reduce an events or subscriptions :class:`~workbench.io.Dataset` (the heavy step)."""
+def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None,
+              extent: tuple[datetime | None, bool] | None = None) -> Aggregates:
+    """Reduce an events or subscriptions :class:`~workbench.io.Dataset` (the heavy step). ``extent``: the
+    dataset's :func:`~workbench.metrics.observed.extent_of` when the caller has it (one pass fewer)."""
     if dataset.kind not in COHORT_KINDS:
         raise ValueError(f"cohorts need events or subscriptions, not {dataset.kind}")
     as_of = as_of or resolve_as_of(dataset, options)
@@ -146,7 +148,7 @@ def aggregate(dataset, options: AnalysisOptions, as_of: datetime | None = None) 
     else:
         frame = reduce_dataset(dataset, spec, as_of)
         data_first, data_last = (frame["cohort"].min(), frame["cohort"].max()) if frame.height else (None, None)
-    seen = observed_of(dataset, as_of) or Observed(as_of)
+    seen = (observed(*extent, as_of) if extent is not None else observed_of(dataset, as_of)) or Observed(as_of)
     if data_first is None:
         return Aggregates(dataset.kind, spec, as_of, None, None, frame, has_revenue, seen)
     last = max(seen.last_index(spec), data_last)

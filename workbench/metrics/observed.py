@@ -60,11 +60,16 @@ def observed(latest: datetime | None, date_only: bool, as_of: datetime | None) -
     return Observed(through, False)
 
 
-def observed_of(dataset, as_of: datetime | None) -> Observed | None:
-    """:func:`observed` of a :class:`~workbench.io.Dataset` (one pass over its time columns), or of a dataset
-    held by an engine (its ``engine`` answers the latest time and whether the log is one of dates)."""
+def extent_of(dataset) -> tuple[datetime | None, bool]:
+    """The latest timestamp of a :class:`~workbench.io.Dataset` and whether it is a log of dates (one pass over
+    its time columns), or of a dataset held by an engine (its ``engine`` answers both). It depends on neither
+    the period nor as_of, so :func:`workbench.metrics.analyze` finds it once per load."""
     engine = getattr(dataset, "engine", None)
     if engine is not None:
-        return observed(engine.as_of(dataset.kind), engine.date_only(dataset.kind), as_of)
-    latest, date_only = data_extent(dataset.lazy(), dataset.kind)
-    return observed(latest, date_only, as_of)
+        return engine.as_of(dataset.kind), engine.date_only(dataset.kind)
+    return data_extent(dataset.lazy(), dataset.kind)
+
+
+def observed_of(dataset, as_of: datetime | None) -> Observed | None:
+    """:func:`observed` of a dataset (see :func:`extent_of`)."""
+    return observed(*extent_of(dataset), as_of)

@@ -20,7 +20,7 @@ from workbench.metrics.forecast import (
     revenue_per_alive_period,
 )
 from workbench.metrics.nps import NpsSummary, nps_summary
-from workbench.metrics.observed import observed_of
+from workbench.metrics.observed import extent_of, observed
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.reduce import reduce_nps_lifetimes, reduce_segment_lifetimes
 from workbench.metrics.revenue_triangle import RevenueTriangle, revenue_triangle_from
@@ -99,6 +99,10 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
             cache[key] = compute()
         return cache[key]
 
+    def extent(kind: str) -> tuple[datetime | None, bool]:
+        """Where the kind's data ends, and whether it is a log of dates: one pass per load, whatever the view."""
+        return once(("extent", kind), lambda: extent_of(datasets[kind]))
+
     if "cohorts" in datasets:
         return _with_cohort_table(datasets, options, progress, cache)
     kinds = tuple(k for k in KIND_ORDER if k in datasets)
@@ -117,7 +121,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     step(steps[0])
     as_of = options.as_of
     if as_of is None:
-        found = (once(("as_of", k), lambda k=k: resolve_as_of(datasets[k], options)) for k in kinds)
+        found = (extent(k)[0] for k in kinds)
         candidates = [t for t in found if t is not None]
         as_of = max(candidates) if candidates else None
     if as_of is None:
@@ -127,7 +131,8 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
     triangle = flow = value = nps = revenue = None
     if cohort_kind:
         step(f"reducing the {cohort_kind}")
-        agg = once((cohort_kind, fixed.period, as_of), lambda: aggregate(datasets[cohort_kind], fixed, as_of))
+        agg = once((cohort_kind, fixed.period, as_of),
+                   lambda: aggregate(datasets[cohort_kind], fixed, as_of, extent(cohort_kind)))
         seen = agg.observed
         if seen is not None and options.as_of is not None and seen.last_instant < options.as_of:
             notes.append(f"the {cohort_kind} data ends on {seen.last_instant:%Y-%m-%d}: the {fixed.period.noun}s "
@@ -157,7 +162,7 @@ def analyze(datasets: dict, options: AnalysisOptions | None = None,
             ("subscriptions", fixed.period, as_of),
             lambda: reduce_dataset(datasets["subscriptions"], fixed.period, as_of)))
         seen = agg.observed if cohort_kind == survival_kind else once(
-            ("observed", "subscriptions", as_of), lambda: observed_of(datasets["subscriptions"], as_of))
+            ("observed", "subscriptions", as_of), lambda: observed(*extent("subscriptions"), as_of))
         # censored where the data ends, not at as_of: events count the periods over by then, subscriptions
         # the state at the last instant the data covers
         until = as_of if seen is None else seen.until if survival_kind == "events" else seen.last_instant
