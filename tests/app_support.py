@@ -86,3 +86,17 @@ async def ready(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def assert_every_line_labelled(table, context) -> None:
+    """Every visible line of the triangle starts with its cohort's label and size (the average row with
+    ``average``): the label column is never drawn without its rows. ``context`` names the moment in a failure."""
+    rows = table.triangle.rows
+    top = int(table.scroll_y)
+    for y in range(1, table.scrollable_content_region.height):
+        row = top + y - 1
+        line = table.render_line(y).text
+        if row < len(rows):
+            assert line.startswith(f"{rows[row].cohort} ({rows[row].size:,})"), (context, y, line)
+        elif row == len(rows):
+            assert line.startswith("average"), (context, y, line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_support import expected, ready, run_async
+from app_support import assert_every_line_labelled, expected, ready, run_async
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import Input
@@ -80,20 +80,6 @@ async def test_ctrl_s_exports_the_revenue_view(files):
         assert f"{first.cohort},{first.size}," in text
 
 
-def assert_labelled(table: CohortTable, when) -> None:
-    """Every triangle line on screen starts with its cohort's label (bug 8 of issue 13: once a triangle was
-    seen without them), whatever the cells' width (money is wider than a percentage)."""
-    rows = table.triangle.rows
-    top = int(table.scroll_y)
-    for y in range(1, table.scrollable_content_region.height):
-        row = top + y - 1
-        line = table.render_line(y).text
-        if row < len(rows):
-            assert line.startswith(f"{rows[row].cohort} ({rows[row].size:,})"), (when, y, line)
-        elif row == len(rows):
-            assert line.startswith("average"), (when, y, line)
-
-
 @run_async
 async def test_revenue_views_keep_the_labels_through_resizes_and_rebuilds(files):
     app = RetentionApp(files)
@@ -107,4 +93,4 @@ async def test_revenue_views_keep_the_labels_through_resizes_and_rebuilds(files)
             if size:
                 await pilot.resize_terminal(*size)
             await ready(app, pilot)
-            assert_labelled(table, keys)
+            assert_every_line_labelled(table, keys)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from app_support import expected, ready, run_async
+from app_support import assert_every_line_labelled, expected, ready, run_async
 from rich.text import Text
 
 from workbench.ui.app import RetentionApp
@@ -485,13 +485,4 @@ async def test_every_drawn_triangle_line_starts_with_its_cohort_label(files):
         for keys in ((), ("c",), ("u",), ("T",), ("t",), ("ctrl+r",), ("W",), ("M",)):
             await pilot.press(*keys)
             await ready(app, pilot)
-            table = app.query_one(CohortTable)
-            rows = table.triangle.rows
-            top = int(table.scroll_y)
-            for y in range(1, table.scrollable_content_region.height):
-                row = top + y - 1
-                line = table.render_line(y).text
-                if row < len(rows):
-                    assert line.startswith(f"{rows[row].cohort} ({rows[row].size:,})"), (keys, y, line)
-                elif row == len(rows):
-                    assert line.startswith("average"), (keys, y, line)
+            assert_every_line_labelled(app.query_one(CohortTable), keys)

@@ -256,22 +256,6 @@ class CohortTable(GridKeys):
         self._looks = None  # the theme, the focus or a parent's class changed: look again before drawing
         self.refresh()
 
-    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
-        """Give a scrollbar that appears the scroll position it missed.
-
-        Textual passes ``scroll_x`` to the scrollbar only while the scrollbar is shown, and decides that at the
-        next layout: a scroll made in between (moving the cursor to the current period right after the
-        triangle is built) left the thumb drawn at 0 over a scrolled table, depending on timing. A scrollbar
-        that appears also narrows the view: the cursor's cell, scrolled into view before, may now be under it."""
-        if shown:
-            self.horizontal_scrollbar.position = self.scroll_x
-            self.call_after_refresh(self._scroll_cursor_into_view)
-
-    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
-        if shown:
-            self.vertical_scrollbar.position = self.scroll_y
-            self.call_after_refresh(self._scroll_cursor_into_view)
-
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
         """Keep the cursor cell in view, scrolled to a column boundary so no number shows with its first
         digits cut off, below the header and right of the frozen labels."""

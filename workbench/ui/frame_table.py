@@ -218,16 +218,6 @@ class FrameTable(GridKeys):
         if (x, y) != (self.scroll_x, self.scroll_y):
             self.scroll_to(x=x, y=y, animate=False, force=True)
 
-    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
-        if shown:
-            self.horizontal_scrollbar.position = self.scroll_x
-            self.call_after_refresh(self._scroll_cursor_into_view)
-
-    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
-        if shown:
-            self.vertical_scrollbar.position = self.scroll_y
-            self.call_after_refresh(self._scroll_cursor_into_view)
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self.refresh()

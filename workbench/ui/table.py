@@ -81,3 +81,23 @@ class GridKeys(ScrollView, can_focus=True):
         Binding("home", "scroll_home", "Home", show=False),
         Binding("end", "scroll_end", "End", show=False),
     ]
+
+    def _scroll_cursor_into_view(self) -> None:
+        """Scroll so the cursor's cell is in view (each table knows where its cells are)."""
+        raise NotImplementedError
+
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        """Give a scrollbar that appears the scroll position it missed.
+
+        Textual passes ``scroll_x`` to the scrollbar only while the scrollbar is shown, and decides that at the
+        next layout: a scroll made in between (moving the cursor right after the table is filled) left the thumb
+        drawn at 0 over a scrolled table, depending on timing. A scrollbar that appears also narrows the view:
+        the cursor's cell, scrolled into view before, may now be under it."""
+        if shown:
+            self.horizontal_scrollbar.position = self.scroll_x
+            self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        if shown:
+            self.vertical_scrollbar.position = self.scroll_y
+            self.call_after_refresh(self._scroll_cursor_into_view)
