@@ -112,7 +112,7 @@ def test_parse_as_of():
 
 @run_async
 async def test_the_triangle_keeps_its_labels_after_an_as_of(files):
-    from test_app_revenue_view import assert_labelled
+    from app_support import assert_every_line_labelled
 
     from workbench.ui.cohort_table import CohortTable
 
@@ -121,4 +121,4 @@ async def test_the_triangle_keeps_its_labels_after_an_as_of(files):
         await ready(app, pilot)
         for text in ("2024-03-10", "2024-09-01T06:00", ""):
             await type_as_of(app, pilot, text)
-            assert_labelled(app.query_one(CohortTable), text)
+            assert_every_line_labelled(app.query_one(CohortTable), text)
