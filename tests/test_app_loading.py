@@ -49,14 +49,14 @@ def plain(widget) -> str:
 
 def held_duplicates(monkeypatch) -> Gate:
     """The load holds at its third step of the first file (finding repeated rows)."""
-    gate, real = Gate(), IO_LOAD._duplicates
+    gate, real = Gate(), IO_LOAD.duplicates
 
-    def duplicates(parsed):
+    def duplicates(*args):
         if not gate.reached.is_set():
             gate.hold()
-        return real(parsed)
+        return real(*args)
 
-    monkeypatch.setattr(IO_LOAD, "_duplicates", duplicates)
+    monkeypatch.setattr(IO_LOAD, "duplicates", duplicates)
     return gate
 
 

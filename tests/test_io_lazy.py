@@ -16,6 +16,7 @@ from polars.testing import assert_frame_equal
 from workbench.io import LoadOptions, load
 
 load_module = importlib.import_module("workbench.io.load")  # the module, not the function of that name
+parse_rows = importlib.import_module("workbench.io.parse_rows")
 
 NOW = LoadOptions(now=datetime(2026, 1, 1))
 START = datetime(2024, 1, 1)
@@ -106,7 +107,7 @@ def test_repeated_rows_are_exact_even_when_every_hash_collides(tmp_path: Path, d
     frame.write_parquet(path)
     with monkeypatch.context() as patch:
         if collide:
-            patch.setattr(load_module, "row_hash", lambda columns: pl.col(columns[0]).is_null().cast(pl.UInt64) * 0 + 7)
+            patch.setattr(parse_rows, "row_hash", lambda columns: pl.col(columns[0]).is_null().cast(pl.UInt64) * 0 + 7)
         found = [p for p in load([str(path)], NOW).reports[0].problems if p.code == "duplicate_rows"]
     n, first = _reference_repeats(frame)
     assert (found[0].rows_affected, found[0].row) == (n, first) if n else found == []
@@ -117,7 +118,66 @@ def test_the_time_format_sample_looks_past_the_top_when_it_holds_too_few_values(
     too few (empty dates there), the whole column is looked at, as before."""
     path = tmp_path / "events.csv"
     path.write_text("user_id,timestamp\nu1,\nu2,\nu3,31/01/2024\nu4,01/02/2024\n")
-    monkeypatch.setattr(load_module, "FAST_HEAD", 2)
+    monkeypatch.setattr(parse_rows, "FAST_HEAD", 2)
     result = load([str(path)], NOW)
     assert result.datasets["events"].frame["ts"].to_list() == [datetime(2024, 1, 31), datetime(2024, 2, 1)]
     assert [p.code for p in result.reports[0].problems] == ["missing_date"]
+
+
+text_ids = st.sampled_from(["u1", "1.0", "2", "a.b@example.com", "u\ufffd", "", None, "u\x007"])
+text_times = st.sampled_from([None, "", "2024-01-05", "2024-02-10T08:00:00", "05/03/2024", "not a date",
+                              "2027-01-01", "1712000000"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.lists(st.tuples(text_ids, text_times, st.sampled_from([None, "1.5", "x", "2"])), min_size=1,
+                     max_size=30))
+def test_a_parquet_file_of_text_is_checked_in_one_pass_as_in_memory(tmp_path: Path, data, monkeypatch):
+    """Text ids (some with what the content checks look for: '1.0', a dot, a replaced byte, NUL) and text
+    times in one format or several (the format is chosen on the first three values, so later ones in another
+    format are parsed again row by row): the one-pass check of a columnar file reports what the full load
+    does, with the same rows."""
+    monkeypatch.setattr(parse_rows, "FAST_SAMPLE", 3)
+    frame = pl.DataFrame(data, schema={"user_id": pl.String, "timestamp": pl.String, "amount": pl.String},
+                         orient="row")
+    path = tmp_path / "events.parquet"
+    frame.write_parquet(path)
+    scanned, scanned_frame, scanned_lazy = _loaded(path)
+    held, held_frame, held_lazy = _loaded(path, rescannable=())
+    assert _problems(scanned) == _problems(held)
+    assert [(r.rows_read, r.rows_kept) for r in scanned.reports] == [(r.rows_read, r.rows_kept) for r in held.reports]
+    if held_frame is not None:
+        assert_frame_equal(scanned_frame, held_frame)
+        assert_frame_equal(scanned_lazy, held_lazy)
+
+
+def test_subscriptions_and_answers_in_parquet_are_checked_in_one_pass_as_in_memory(tmp_path: Path):
+    subscriptions = pl.DataFrame({
+        "customer_id": ["a", "b", "c", "c", None],
+        "start": [START, START, START + timedelta(days=9), START + timedelta(days=9), START],
+        "end": [None, START - timedelta(days=1), datetime(2030, 1, 1), datetime(2030, 1, 1), None],
+        "mrr": [10.0, 5.0, float("nan"), float("nan"), 1.0]})
+    answers = pl.DataFrame({"customer_id": ["a", "b", "c", "d"], "timestamp": [START] * 4,
+                            "score": [9, 11, None, 7]})
+    for name, frame in (("subscriptions.parquet", subscriptions), ("nps.parquet", answers)):
+        path = tmp_path / name
+        frame.write_parquet(path)
+        scanned = load([str(path)], NOW)
+        saved, load_module.RESCANNABLE = load_module.RESCANNABLE, ()
+        try:
+            held = load([str(path)], NOW)
+        finally:
+            load_module.RESCANNABLE = saved
+        assert _problems(scanned) == _problems(held) and _problems(held)
+        kind = held.reports[0].kind
+        assert_frame_equal(scanned.datasets[kind].lazy().collect(), held.datasets[kind].lazy().collect())
+
+
+def test_a_clean_parquet_file_is_checked_without_holding_its_rows(tmp_path: Path, monkeypatch):
+    """The rows are never collected whole: only their hashes and flags are (the full load is not called)."""
+    path = tmp_path / "events.parquet"
+    _frame([("u1", START, 1.0), ("u2", START, 2.0)]).write_parquet(path)
+    monkeypatch.setattr(load_module, "read_rows", lambda *args: (_ for _ in ()).throw(AssertionError("held")))
+    result = load([str(path)], NOW)
+    assert isinstance(result.datasets["events"].canonical, pl.LazyFrame)
+    assert result.reports[0].rows_kept == 2

@@ -226,7 +226,7 @@ def test_unknown_tz(tmp_path: Path, tz: str):
 def test_mixed_formats_after_the_sample_still_parse(tmp_path):
     """The fast path picks one format from the first values; later rows in another format must not be lost."""
     from workbench.io import load
-    from workbench.io.load import FAST_SAMPLE
+    from workbench.io.parse_rows import FAST_SAMPLE
 
     lines = ["user_id,timestamp"]
     lines += [f"u{i},2024-01-02T03:04:05Z" for i in range(FAST_SAMPLE + 10)]

@@ -45,14 +45,29 @@ class Check:
     fix: str
 
 
-def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime, rows: pl.DataFrame | None) -> list[Check]:
+def text_needles(cmap: ColumnMap) -> dict[str, list[str]]:
+    """For each text column, what its content checks look for: a column holding none of these needs none of
+    them (one cheap scan instead of a search per check)."""
+    return {col: ["\ufffd", ".", "\x00"] if col == "customer_id" else ["\x00"]
+            for role, col in TEXT_ROLES.items() if role in cmap.roles}
+
+
+def text_holds(rows: pl.DataFrame, cmap: ColumnMap) -> dict[str, bool]:
+    """For each text column, whether some value of ``rows`` holds one of its needles (one scan of each)."""
+    needles = text_needles(cmap)
+    if not needles:
+        return {}
+    found = rows.select([pl.col(col).str.contains_any(words).any().alias(col) for col, words in needles.items()])
+    return found.row(0, named=True)
+
+
+def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime, held: dict[str, bool] | None) -> list[Check]:
     """Every check that applies to the file's kind and columns, in the order their problems are listed.
-    A text check is left out when one cheap scan of ``rows`` shows that no value holds what it looks for;
-    ``rows`` None (the SQL engines, which only want the list for its codes and words) keeps them all."""
+    A text content check is left out when ``held`` (see :func:`text_holds`) says no value holds what it looks for;
+    ``held`` None (the SQL engines, which only want the list for its codes and words) keeps them all."""
     roles = cmap.roles
     iso = "write dates as ISO 8601 (2024-03-31, 2024-03-31T14:05:00+02:00) or epoch seconds"
-    holds = _holds(rows, {col: ["\ufffd", ".", "\x00"] if col == "customer_id" else ["\x00"]
-                          for role, col in TEXT_ROLES.items() if role in roles})
+    holds = held if held is not None else dict.fromkeys(text_needles(cmap), True)
     found = [
         Check("null_id", "id", pl.col("customer_id").is_null() | (pl.col("customer_id") == ""), Severity.WARNING,
               "{n} rows have no customer id; they are dropped", "fill in the id, or remove those rows"),
@@ -127,25 +142,26 @@ def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime, rows: pl.DataF
     return found
 
 
-def _holds(rows: pl.DataFrame | None, needles: dict[str, list[str]]) -> dict[str, bool]:
-    """For each text column, whether some value holds one of its needles (one scan of each column)."""
-    if not needles:
-        return {}
-    if rows is None:
-        return dict.fromkeys(needles, True)
-    found = rows.select([pl.col(col).str.contains_any(words).any().alias(col) for col, words in needles.items()])
-    return found.row(0, named=True)
-
-
 RawReader = Callable[[int, list[str]], dict[str, str | None]]
+TextReader = Callable[[int, str], str | None]  # (1-based row, canonical text column) → its value
 
 
-def run_checks(parsed: pl.DataFrame, found: list[Check], cmap: ColumnMap, report: FileReport,
-               raw_values: RawReader) -> tuple[pl.Series | None, list[Check]]:
-    """Run every check in one pass over the parsed rows, add a problem per failing check, and return the rows
-    to keep (None: every row) and the checks that dropped rows. ``raw_values(row, roles)`` gives the source
-    text of a row's typed roles."""
-    flags = parsed.select([c.bad.fill_null(False).alias(f"b{i}") for i, c in enumerate(found)])
+def flag_name(check: Check) -> str:
+    """The name of a check's column of flags (a code alone is not unique: bad_date is checked on two roles)."""
+    return f"{check.code}:{check.role}"
+
+
+def check_flags(parsed: pl.DataFrame | pl.LazyFrame, found: list[Check]) -> pl.DataFrame | pl.LazyFrame:
+    """One boolean column per check (:func:`flag_name`): whether the row has that problem."""
+    return parsed.select([c.bad.fill_null(False).alias(flag_name(c)) for c in found])
+
+
+def run_checks(flags: pl.DataFrame, found: list[Check], cmap: ColumnMap, report: FileReport,
+               text_value: TextReader, raw_values: RawReader) -> tuple[pl.Series | None, list[Check]]:
+    """Add a problem per failing check from the rows' ``flags`` (:func:`check_flags`), and return the rows
+    to keep (None: every row) and the checks that dropped rows. ``text_value(row, column)`` gives a canonical
+    text value of a row, ``raw_values(row, roles)`` the source text of its typed roles."""
+    flags = flags.select([pl.col(flag_name(c)).alias(f"b{i}") for i, c in enumerate(found)])
     summary = flags.select(
         [pl.col(f"b{i}").sum().alias(f"n{i}") for i in range(len(found))]
         + [(pl.col(f"b{i}").arg_max() + 1).alias(f"r{i}") for i in range(len(found))]
@@ -157,7 +173,7 @@ def run_checks(parsed: pl.DataFrame, found: list[Check], cmap: ColumnMap, report
             continue
         row = summary[f"r{i}"]
         column = cmap.roles.get(check.role) if check.role else None
-        example = _example(parsed, check, row, raw_values)
+        example = _example(text_value, check, row, raw_values)
         report.problems.append(Problem(
             check.code, check.severity, report.path, check.message.format(n=f"{n:,}", example=example), check.fix,
             column=column, row=row, rows_affected=n))
@@ -168,11 +184,11 @@ def run_checks(parsed: pl.DataFrame, found: list[Check], cmap: ColumnMap, report
     return flags.select(~pl.any_horizontal([f"b{found.index(c)}" for c in dropped])).to_series(), dropped
 
 
-def _example(parsed: pl.DataFrame, check: Check, row: int | None, raw_values: RawReader) -> str:
+def _example(text_value: TextReader, check: Check, row: int | None, raw_values: RawReader) -> str:
     if row is None or check.role is None:
         return ""
     if check.role in TEXT_ROLES:
-        value = parsed.get_column(TEXT_ROLES[check.role])[row - 1]
+        value = text_value(row, TEXT_ROLES[check.role])
         return f"'{printable(value)}'"
     if check.code == "end_before_start":
         raw = raw_values(row, ["start", "end"])

@@ -20,34 +20,35 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-from workbench.io.checks import DUPLICATE, TYPED_ROLES, Check, checks, run_checks
+from workbench.io.checks import Check, check_flags, checks, flag_name, run_checks, text_holds
 from workbench.io.cohorts import detect as cohort_table
 from workbench.io.cohorts import load_cohort_table, not_a_cohort_table
+from workbench.io.columnar import scan_checks
 from workbench.io.columns import ColumnError, ColumnMap, map_columns
 from workbench.io.content import read_sample
 from workbench.io.dataset import Dataset, Rows
 from workbench.io.derive import derive_revenue
-from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_paths, read_raw, scan_ragged
+from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_paths, read_raw
 from workbench.io.lines import with_lines
-from workbench.io.parse import (
-    as_text,
-    choose_fast_format,
-    id_text,
-    parse_number,
-    parse_time,
-    settle_day_month,
+from workbench.io.parse import id_text
+from workbench.io.parse_rows import (
+    Parsed,
+    duplicates,
+    extras_of,
+    fast_formats,
+    parse_plan,
+    raw_values,
+    read_rows,
 )
 from workbench.io.problems import FileReport, Problem, Severity, exit_status
-from workbench.io.quotes import find_stray_quotes, is_quote_error, read_with_python_csv, stray_quote_problem
-from workbench.io.ragged import is_ragged_error
 from workbench.io.text import printable
 
-ROW = "__row"
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 ProgressCallback = Callable[[str, float], None]
@@ -187,39 +188,36 @@ def load_file(path: str, options: LoadOptions, step: StepCallback | None = None)
     if cmap.derived:  # made from other columns: text, like a CSV's
         schema = pl.Schema({**schema, **dict.fromkeys(cmap.derived, pl.String)})
     step(1)
+    if raw.format in RESCANNABLE and not cmap.derived:
+        try:
+            scanned = _load_columnar(raw, schema, cmap, options, report, step)
+        except Exception as exc:  # a damaged file
+            return _unreadable(report, path, exc), None
+        if scanned is not FULL_LOAD:
+            return report, scanned
     try:
-        parsed, frame = _read_rows(raw, schema, cmap, options, report)
+        parsed, frame = read_rows(raw, schema, cmap, options, report)
     except Exception as exc:  # a malformed body (unclosed quote, bad UTF-8 in a binary column, ...)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        report.problems.append(Problem(
-            "unreadable", Severity.ERROR, path, f"the file could not be read to the end ({printable(first, 160)})",
-            "check that every line has the same number of fields and the file is not truncated"))
-        return report, None
+        return _unreadable(report, path, exc), None
     report.rows_read = parsed.rows.height
     if parsed.rows.height == 0:
-        report.problems.append(Problem("no_rows", Severity.ERROR, path, "the file has a header but no rows",
-                                       "export the data again; there is nothing to analyse"))
-        return report, None
+        return _no_rows(report), None
     found = len(report.problems)
     step(2)
-    rows = parsed.rows.with_columns(_duplicates(parsed))
+    rows = parsed.rows.with_columns(duplicates(parsed.rows.get_column("__hash"), parsed.source, schema))
     step(3)
-    keep, dropped = run_checks(rows, checks(cmap, options.drop_duplicates, _now(options), rows), cmap, report,
-                               parsed.raw_values)
+    tests = checks(cmap, options.drop_duplicates, _now(options), text_holds(rows, cmap))
+    keep, dropped = run_checks(check_flags(rows, tests), tests, cmap, report,
+                               lambda row, column: rows.get_column(column)[row - 1], parsed.raw_values)
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
         header = [c for c in schema.names() if c not in cmap.derived]
         before = raw.layout.lines_before_rows if raw.layout else 1
         source = raw.layout.source if raw.layout else path
         report.problems[found:] = with_lines(report.problems[found:], frame, header, before, source)
-    report.rows_kept = rows.height if keep is None else int(keep.sum())
-    if report.rows_kept == 0:
-        report.problems.append(Problem("no_usable_rows", Severity.ERROR, path,
-                                       "every row has a problem, so nothing is left to analyse",
-                                       "fix the problems listed above, or point the options at the right columns"))
+    revenue = rows.get_column("revenue").is_not_null() if "revenue" in rows.columns else None
+    if (revenue := _count_kept(report, rows.height, keep, revenue)) is None:
         return report, None
     float_ids = any(p.code == "float_ids" for p in report.problems)
-    revenue = "revenue" in rows.columns and bool(
-        (rows.get_column("revenue").is_not_null() & (keep if keep is not None else True)).any())
     if _rescannable(raw.format, parsed, dropped):
         # cheaper to read the few columns again than to hold every row: the same expressions, the same filter
         plan = parsed.plan
@@ -228,6 +226,68 @@ def load_file(path: str, options: LoadOptions, step: StepCallback | None = None)
         return report, Rows(_canonical(plan, float_ids), parsed.extras, keep, revenue)
     return report, Rows(_canonical(rows if keep is None else rows.filter(keep), float_ids), parsed.extras, keep,
                         revenue)
+
+
+FULL_LOAD = object()  # what _load_columnar answers when only the full load can read the file
+
+
+def _load_columnar(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
+                   report: FileReport, step: StepCallback) -> Rows | None | object:
+    """A columnar file checked in one pass that holds no rows (:mod:`workbench.io.columnar`): its rows are a
+    scan of the file, read again by each reduction. :data:`FULL_LOAD` (before any problem is reported) when
+    some text times are not all in one format: those are parsed again one by one, which needs the rows."""
+    fast = fast_formats(raw.frame, schema, cmap, options.tz)
+    plan = parse_plan(raw.frame, schema, cmap, options, fast, raw.date_system)
+    scan = scan_checks(plan, cmap, options.drop_duplicates, _now(options))
+    if any(scan.flags.get_column(flag_name(c)).any() for c in scan.checks if c.code == "bad_date" and c.role in fast):
+        return FULL_LOAD
+    report.rows_read = scan.height
+    if scan.height == 0:
+        _no_rows(report)
+        return None
+    step(2)
+    repeat = next(c for c in scan.checks if c.code == "duplicate_rows")
+    flags = scan.flags.with_columns(duplicates(scan.hashes, raw.frame, schema).alias(flag_name(repeat)))
+    step(3)
+    keep, dropped = run_checks(flags, scan.checks, cmap, report,
+                               lambda row, column: plan.slice(row - 1, 1).select(column).collect().item(),
+                               partial(raw_values, raw.frame, schema, cmap))
+    if (revenue := _count_kept(report, scan.height, keep, scan.revenue_present)) is None:
+        return None
+    float_ids = any(p.code == "float_ids" for p in report.problems)
+    extras = extras_of(raw.frame, schema, cmap)
+    if repeat in dropped:  # copies are known by their position only: hold the rows kept
+        return Rows(_canonical(plan.collect(engine="streaming").filter(keep), float_ids), extras, keep,
+                    revenue)
+    if dropped:
+        plan = plan.filter(~pl.any_horizontal([c.bad.fill_null(False) for c in dropped]))
+    return Rows(_canonical(plan, float_ids), extras, keep, revenue)
+
+
+def _unreadable(report: FileReport, path: str, exc: Exception) -> FileReport:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    report.problems.append(Problem(
+        "unreadable", Severity.ERROR, path, f"the file could not be read to the end ({printable(first, 160)})",
+        "check that every line has the same number of fields and the file is not truncated"))
+    return report
+
+
+def _no_rows(report: FileReport) -> FileReport:
+    report.problems.append(Problem("no_rows", Severity.ERROR, report.path, "the file has a header but no rows",
+                                   "export the data again; there is nothing to analyse"))
+    return report
+
+
+def _count_kept(report: FileReport, height: int, keep: pl.Series | None, revenue: pl.Series | None) -> bool | None:
+    """Count the rows kept and say whether one has revenue (``revenue``: each row's); None, said, when no row
+    is kept."""
+    report.rows_kept = height if keep is None else int(keep.sum())
+    if report.rows_kept == 0:
+        report.problems.append(Problem("no_usable_rows", Severity.ERROR, report.path,
+                                       "every row has a problem, so nothing is left to analyse",
+                                       "fix the problems listed above, or point the options at the right columns"))
+        return None
+    return revenue is not None and bool((revenue & (keep if keep is not None else True)).any())
 
 
 RESCANNABLE = ("parquet", "ipc")  # columnar files: reading a few columns again costs less than holding them
@@ -250,174 +310,6 @@ def _canonical(rows: FrameT, float_ids: bool) -> FrameT:
         rows = rows.with_columns(pl.col("__score_f").cast(pl.Int8).alias("score"))
         names = rows.collect_schema().names()
     return rows.select([c for c in names if not c.startswith("__")])
-
-
-# ---------------------------------------------------------------- parsing
-
-
-TIME_COLUMNS = {"time": "ts", "start": "start", "end": "end"}
-FAST_SAMPLE = 2_000
-FAST_HEAD = 100_000
-
-
-def _read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-               report: FileReport) -> tuple[pl.DataFrame, pl.LazyFrame]:
-    """Every row parsed, and the frame it was parsed from. A CSV with lines longer than its header is read
-    again without their extra fields, one with a quote inside a value is read again as Excel reads it (the
-    report says which lines, either way). Raises when the file still cannot be read."""
-    try:
-        return _parse_rows(raw.frame, schema, cmap, options, raw.date_system), raw.frame
-    except Exception as exc:
-        if raw.format not in ("csv", "tsv"):
-            raise
-        header = [c for c in schema.names() if c not in cmap.derived]
-        if is_ragged_error(exc):
-            frame, problem = scan_ragged(raw, len(header))
-        elif is_quote_error(exc):
-            frame, problem = _read_stray_quotes(raw, header, exc)
-        else:
-            raise
-    report.problems.append(problem)
-    return _parse_rows(frame, schema, cmap, options, raw.date_system), frame
-
-
-def _read_stray_quotes(raw: RawTable, names: list[str], exc: Exception) -> tuple[pl.LazyFrame, Problem]:
-    """The file read by Python's csv module when a quote inside a value is what stopped polars."""
-    separator = raw.separator or ","
-    source = raw.layout.source if raw.layout else raw.path
-    first, text, count = find_stray_quotes(source, separator)
-    if first is None:
-        raise exc
-    skip = raw.layout.lines_before_rows if raw.layout else 1
-    return (read_with_python_csv(source, separator, names, skip),
-            stray_quote_problem(raw.path, first, text, count))
-
-
-@dataclass
-class Parsed:
-    """A file's rows parsed in one pass: canonical columns, the ``__missing_<role>`` flags the checks need
-    (see :mod:`workbench.io.checks`) and a hash of each whole row (``__hash``), with the ``source`` they were
-    read from (derived columns added), to read back what the rows do not hold."""
-
-    rows: pl.DataFrame
-    source: pl.LazyFrame
-    schema: pl.Schema
-    cmap: ColumnMap
-    extras: pl.LazyFrame | None  # events: the file's other columns, read only when asked for
-    plan: pl.LazyFrame  # what ``rows`` was collected from
-    reparsed: bool  # some times were parsed again after the plan (mixed formats)
-
-    def raw_values(self, row: int, roles: list[str]) -> dict[str, str | None]:
-        """The source text of ``roles`` on the 1-based ``row`` (a problem's example)."""
-        cols = {role: self.cmap.roles[role] for role in roles}
-        return self.source.slice(row - 1, 1).select(
-            [as_text(col, self.schema[col]).alias(role) for role, col in cols.items()]).collect().row(0, named=True)
-
-
-def _parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-                date_system: int | None = None) -> Parsed:
-    for name, expr in cmap.derived.items():  # in order: one may be made from an earlier one
-        frame = frame.with_columns(expr.alias(name))
-    fast = _fast_formats(frame, schema, cmap, options.tz)
-    plan = _parse(frame, schema, cmap, options, fast, date_system)
-    first = plan.collect(engine="streaming")
-    rows = _reparse_times(first, frame, schema, cmap, fast, options.tz)
-    used = set(cmap.roles.values())
-    extras = [c for c in schema.names() if c not in used and c not in CANONICAL_NAMES and cmap.kind == "events"]
-    return Parsed(rows, frame, schema, cmap, frame.select(extras) if extras else None, plan, rows is not first)
-
-
-def _duplicates(parsed: Parsed) -> pl.Series:
-    """Which rows repeat an earlier row exactly. Rows whose hashes differ differ, so only rows sharing a hash
-    with another are candidates; those alone are read again and compared value by value (exact: a hash
-    collision is never taken for a repeat). A file with no repeated hash, the common case, is not read again."""
-    hashes = parsed.rows.get_column("__hash")
-    flags = pl.repeat(False, len(hashes), eager=True, dtype=pl.Boolean).alias(DUPLICATE)
-    ordered = hashes.sort()  # a sort finds repeated hashes faster than a hash table of every row
-    repeated = ordered.filter(ordered == ordered.shift(1))
-    if repeated.is_empty():
-        return flags
-    candidates = hashes.is_in(repeated.unique().implode()).arg_true()
-    repeats = (parsed.source.with_row_index(ROW).filter(pl.col(ROW).is_in(candidates.implode()))
-               .select(pl.col(ROW), pl.struct(list(parsed.schema.names())).is_first_distinct().not_().alias("repeat"))
-               .filter(pl.col("repeat")).collect())
-    return flags.scatter(repeats.get_column(ROW), True)
-
-
-def _fast_formats(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: str) -> dict[str, tuple[str, str]]:
-    """For each text time column, a single format that reads a sample of its first values (if any)."""
-    text_cols = {role: col for role, col in cmap.roles.items() if role in TIME_COLUMNS and schema[col] == pl.String}
-    if not text_cols:
-        return {}
-    first = [pl.col(c).drop_nulls().head(FAST_SAMPLE).implode().alias(r) for r, c in text_cols.items()]
-    # the first values are near the top: look there first, and through the whole file only when they are not
-    sample = frame.head(FAST_HEAD).select(first).collect()
-    if any(sample[r].list.len().item() < FAST_SAMPLE for r in text_cols) and \
-            frame.head(FAST_HEAD + 1).select(pl.len()).collect().item() > FAST_HEAD:
-        sample = frame.select(first).collect()
-    chosen = {}
-    for role, col in text_cols.items():
-        fmt = choose_fast_format(sample[role].explode(), tz)
-        if fmt is not None:
-            chosen[role] = (settle_day_month(frame, col, fmt[0]), fmt[1])
-    return chosen
-
-
-def _reparse_times(rows: pl.DataFrame, frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap,
-                   fast: dict[str, tuple[str, str]], tz: str) -> pl.DataFrame:
-    """Values the fast single format missed get the general parser (mixed formats in one column); their text
-    is read again from the source, for those rows only."""
-    for role in fast:
-        name, col = TIME_COLUMNS[role], cmap.roles[role]
-        missed = rows.get_column(name).is_null() & ~rows.get_column(f"__missing_{role}")
-        if not missed.any():
-            continue
-        idx = missed.arg_true()
-        again = (frame.with_row_index(ROW).filter(pl.col(ROW).is_in(idx.implode()))
-                 .select(as_text(col, schema[col]).alias("__raw")).select(parse_time("__raw", pl.String, tz))
-                 .collect().to_series())
-        rows = rows.with_columns(rows.get_column(name).scatter(idx, again))
-    return rows
-
-
-CANONICAL_NAMES = {"customer_id", "ts", "start", "end", "revenue", "score", "comment", "segment"}
-
-
-def _is_missing(col: str, dtype: pl.DataType) -> pl.Expr:
-    """The source value is empty: null, or blank text. A number or a time is never blank, only null."""
-    if dtype.is_numeric() or dtype.is_temporal():
-        return pl.col(col).is_null()
-    text = as_text(col, dtype)
-    return text.is_null() | (text == "")
-
-
-def _parse(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-           fast: dict[str, tuple[str, str]] | None = None, date_system: int | None = None) -> pl.LazyFrame:
-    """Canonical typed columns, a ``__missing_<role>`` flag for each typed role (so checks can tell 'missing'
-    from 'unreadable' without a text copy of every value) and a hash of the whole source row."""
-    exprs: list[pl.Expr] = []
-    flags: list[pl.Expr] = []
-    for role, col in cmap.roles.items():
-        dtype = schema[col]
-        if role == "id":
-            exprs.append(as_text(col, dtype).alias("customer_id"))
-        elif role in ("time", "start", "end"):
-            exprs.append(parse_time(col, dtype, options.tz, (fast or {}).get(role), date_system)
-                         .alias(TIME_COLUMNS[role]))
-        elif role == "score":
-            exprs.append(parse_number(col, dtype).alias("__score_f"))
-        elif role == "revenue":
-            exprs.append(parse_number(col, dtype).alias("revenue"))
-        elif role in ("comment", "segment"):
-            exprs.append(as_text(col, dtype).alias(role))
-        if role in TYPED_ROLES:
-            flags.append(_is_missing(col, dtype).alias(f"__missing_{role}"))
-    return frame.select(exprs + flags + [row_hash(list(schema.names())).alias("__hash")])
-
-
-def row_hash(columns: list[str]) -> pl.Expr:
-    """A 64-bit hash of the whole row: equal rows hash alike (what :func:`_duplicates` relies on)."""
-    return pl.struct([pl.col(c) for c in columns]).hash()
 
 
 def _now(options: LoadOptions) -> datetime:

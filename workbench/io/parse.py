@@ -47,7 +47,7 @@ def _epoch_to_local(number: pl.Expr, tz: str) -> pl.Expr:
 # Single formats that cover most real exports, tried on a sample of a text column so that the
 # whole column can be parsed with one `to_datetime` (tens of times faster than the general
 # expression below, which runs every format and three regex rewrites on every value). Rows the
-# chosen format cannot read still go through the general expression (see `load._reparse_times`).
+# chosen format cannot read still go through the general expression (see `parse_rows._reparse_times`).
 # (format, how to read it): "naive" = already wall-clock in tz, "aware" = has an offset,
 # "utc" = a literal Z (or " UTC") suffix.
 FAST_FORMATS: list[tuple[str, str]] = [
