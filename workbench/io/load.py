@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-from workbench.io.checks import Check, check_flags, checks, flag_name, run_checks, text_holds
+from workbench.io.checks import check_flags, checks, flag_name, run_checks, text_holds
 from workbench.io.cohorts import detect as cohort_table
 from workbench.io.cohorts import load_cohort_table, not_a_cohort_table
 from workbench.io.columnar import scan_checks
@@ -38,7 +38,6 @@ from workbench.io.formats import FORMAT_NAMES, InputError, RawTable, expand_path
 from workbench.io.lines import with_lines
 from workbench.io.parse import id_text
 from workbench.io.parse_rows import (
-    Parsed,
     duplicates,
     extras_of,
     fast_formats,
@@ -218,12 +217,6 @@ def load_file(path: str, options: LoadOptions, step: StepCallback | None = None)
     if (revenue := _count_kept(report, rows.height, keep, revenue)) is None:
         return report, None
     float_ids = any(p.code == "float_ids" for p in report.problems)
-    if _rescannable(raw.format, parsed, dropped):
-        # cheaper to read the few columns again than to hold every row: the same expressions, the same filter
-        plan = parsed.plan
-        if dropped:
-            plan = plan.filter(~pl.any_horizontal([c.bad.fill_null(False) for c in dropped]))
-        return report, Rows(_canonical(plan, float_ids), parsed.extras, keep, revenue)
     return report, Rows(_canonical(rows if keep is None else rows.filter(keep), float_ids), parsed.extras, keep,
                         revenue)
 
@@ -256,7 +249,7 @@ def _load_columnar(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: L
         return None
     float_ids = any(p.code == "float_ids" for p in report.problems)
     extras = extras_of(raw.frame, schema, cmap)
-    if repeat in dropped:  # copies are known by their position only: hold the rows kept
+    if any(c.code == "duplicate_rows" for c in dropped):  # copies are known by position only: hold the rows kept
         return Rows(_canonical(plan.collect(engine="streaming").filter(keep), float_ids), extras, keep,
                     revenue)
     if dropped:
@@ -291,14 +284,6 @@ def _count_kept(report: FileReport, height: int, keep: pl.Series | None, revenue
 
 
 RESCANNABLE = ("parquet", "ipc")  # columnar files: reading a few columns again costs less than holding them
-
-
-def _rescannable(fmt: str, parsed: Parsed, dropped: list[Check]) -> bool:
-    """Whether the checked rows can be described as a scan of the file: a columnar file, parsed by expressions
-    alone (no value parsed again after the fast pass, no derived column) and no duplicate dropped (that needs
-    the row hashes)."""
-    return (fmt in RESCANNABLE and not parsed.reparsed and not parsed.cmap.derived
-            and not any(c.code == "duplicate_rows" for c in dropped))
 
 
 def _canonical(rows: FrameT, float_ids: bool) -> FrameT:

@@ -75,8 +75,6 @@ class Parsed:
     schema: pl.Schema
     cmap: ColumnMap
     extras: pl.LazyFrame | None  # events: the file's other columns, read only when asked for
-    plan: pl.LazyFrame  # what ``rows`` was collected from
-    reparsed: bool  # some times were parsed again after the plan (mixed formats)
 
     def raw_values(self, row: int, roles: list[str]) -> dict[str, str | None]:
         return raw_values(self.source, self.schema, self.cmap, row, roles)
@@ -91,14 +89,13 @@ def raw_values(source: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, row: in
 
 
 def parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-                date_system: int | None = None) -> Parsed:
+               date_system: int | None = None) -> Parsed:
     for name, expr in cmap.derived.items():  # in order: one may be made from an earlier one
         frame = frame.with_columns(expr.alias(name))
     fast = fast_formats(frame, schema, cmap, options.tz)
     plan = parse_plan(frame, schema, cmap, options, fast, date_system)
-    first = plan.collect(engine="streaming")
-    rows = _reparse_times(first, frame, schema, cmap, fast, options.tz)
-    return Parsed(rows, frame, schema, cmap, extras_of(frame, schema, cmap), plan, rows is not first)
+    rows = _reparse_times(plan.collect(engine="streaming"), frame, schema, cmap, fast, options.tz)
+    return Parsed(rows, frame, schema, cmap, extras_of(frame, schema, cmap))
 
 
 def extras_of(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap) -> pl.LazyFrame | None:
@@ -173,7 +170,7 @@ def _is_missing(col: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def parse_plan(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
-           fast: dict[str, tuple[str, str]] | None = None, date_system: int | None = None) -> pl.LazyFrame:
+               fast: dict[str, tuple[str, str]] | None = None, date_system: int | None = None) -> pl.LazyFrame:
     """Canonical typed columns, a ``__missing_<role>`` flag for each typed role (so checks can tell 'missing'
     from 'unreadable' without a text copy of every value) and a hash of the whole source row."""
     exprs: list[pl.Expr] = []
