@@ -26,9 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 
 from workbench.metrics.aggregates import Aggregates, ratio
+from workbench.metrics.grids import exact_in_float, flags
 from workbench.metrics.periods import PeriodSpec
 from workbench.metrics.reduce import MICRO
 
@@ -95,26 +97,57 @@ def revenue_triangle_from(agg: Aggregates) -> RevenueTriangle | None:
     if not agg.has_revenue or agg.first is None or agg.kind not in ("events", "subscriptions"):
         return None
     spec = agg.period
-    done = {p: (agg.ended(p) if agg.kind == "events" else agg.begun(p)) for p in agg.periods()}
-    by_cohort = (_cells(agg).group_by("cohort", maintain_order=True)
-                 .agg(pl.col("size").first(), pl.col("revenue")))
+    last_done = agg.last_ended if agg.kind == "events" else agg.last_begun
+    cells = _cells(agg)  # by cohort, then k: each cohort's row is a run of last - cohort + 1 cells
+    cohorts = cells.group_by("cohort", maintain_order=True).agg(pl.col("size").first(), pl.len().alias("length"))
+    micro = cells["revenue"].to_numpy()
+    lengths = cohorts["length"].to_numpy().astype(np.int64)
+    starts = np.cumsum(lengths) - lengths  # where each cohort's row starts
+    firsts = np.repeat(micro[starts], lengths)  # each cell's cohort's first-period revenue
+    revenue, retention = _divided(micro, firsts)
     rows = []
-    for c, size, micro in by_cohort.iter_rows():  # one row per cohort: the cells are already summed
-        first = micro[0]
+    for c, size, length, at in zip(cohorts["cohort"].to_list(), cohorts["size"].to_list(),
+                                   cohorts["length"].to_list(), starts.tolist(), strict=True):
         rows.append(RevenueRow(cohort=spec.label_of(c), start=spec.start_of(c), size=size,
-                               revenue=tuple(m / MICRO for m in micro),
-                               retention=tuple(ratio(m, first) for m in micro),
-                               complete=tuple(done[c + k] for k in range(len(micro)))))
-    return RevenueTriangle(agg.kind, spec, tuple(rows), *revenue_averages(rows))
+                               revenue=tuple(revenue[at:at + length]), retention=tuple(retention[at:at + length]),
+                               complete=flags(last_done, c, length)))
+    counted = (cells["p"].to_numpy() <= last_done) & (firsts != 0)  # complete cells of cohorts with a first revenue
+    k = cells["p"].to_numpy() - cells["cohort"].to_numpy()
+    return RevenueTriangle(agg.kind, spec, tuple(rows),
+                           *_averages(revenue, starts, lengths, k, counted))
 
 
-def revenue_averages(rows: list[RevenueRow]) -> tuple[tuple[float | None, ...], tuple[int, ...]]:
-    """Σ revenue[k] / Σ revenue[0] × 100 over complete cells of cohorts with first-period revenue, by k."""
-    width = max((len(r.revenue) for r in rows), default=0)
-    average, used = [], []
-    for k in range(width):
-        cells = [(round(r.revenue[k] * MICRO), round(r.revenue[0] * MICRO)) for r in rows
-                 if k < len(r.revenue) and r.complete[k] and r.revenue[0]]
-        average.append(ratio(sum(v for v, _ in cells), sum(f for _, f in cells)))
-        used.append(len(cells))
-    return tuple(average), tuple(used)
+def _divided(micro: np.ndarray, firsts: np.ndarray) -> tuple[list[float], list[float | None]]:
+    """Each cell's revenue (millionths / MICRO) and its share of its cohort's first-period revenue, as Python
+    divides the ints; through numpy when every value is exact in a float64 (always, below 9 billion units)."""
+    if not exact_in_float(micro, firsts):
+        return ([m / MICRO for m in micro.tolist()],
+                [ratio(m, f) for m, f in zip(micro.tolist(), firsts.tolist(), strict=True)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (micro / firsts * 100).tolist()
+    return (micro / MICRO).tolist(), [None if f == 0 else v for v, f in zip(share, firsts.tolist(), strict=True)]
+
+
+def _averages(revenue: list[float], starts: np.ndarray, lengths: np.ndarray, k: np.ndarray,
+              counted: np.ndarray) -> tuple[tuple[float | None, ...], tuple[int, ...]]:
+    """Σ revenue[k] / Σ revenue[0] × 100 over the ``counted`` cells, by k, as :func:`revenue_averages` finds
+    it from the rows: each revenue back in millionths as ``round(revenue × MICRO)``, summed exactly."""
+    width = int(k.max()) + 1 if k.size else 0
+    shown = np.asarray(revenue)
+    values = np.round(shown * MICRO)[counted]
+    firsts = np.round(np.repeat(shown[starts], lengths) * MICRO)[counted]
+    at = k[counted]
+    sums = [_sums_by(at, column, width) for column in (values, firsts)]
+    return tuple(ratio(v, f) for v, f in zip(*sums, strict=True)), tuple(np.bincount(at, minlength=width).tolist())
+
+
+def _sums_by(at: np.ndarray, values: np.ndarray, width: int) -> list[int]:
+    """``values`` (whole numbers) summed by ``at``, as Python ints: in int64 when no sum can overflow it."""
+    if not values.size or float(np.abs(values).max()) * values.size < 2**62:
+        total = np.zeros(width, dtype=np.int64)
+        np.add.at(total, at, values.astype(np.int64))
+        return total.tolist()
+    sums = [0] * width
+    for i, v in zip(at.tolist(), values.tolist(), strict=True):
+        sums[i] += int(v)
+    return sums
