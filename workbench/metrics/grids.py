@@ -12,6 +12,7 @@ are exact in a float64 (:func:`exact_in_float`; callers fall back to Python othe
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 
 from workbench.metrics.aggregates import Aggregates
 
@@ -23,15 +24,17 @@ def size_of(agg: Aggregates) -> int:
     return agg.last - agg.first + 1 if agg.first is not None else 0
 
 
-def event_grid(agg: Aggregates, column: str, dtype=np.int64) -> np.ndarray:
-    """``grid[i, k]``: the events aggregate's ``column`` for cohort ``first + i`` in its period ``k`` (period
-    ``first + i + k``), 0 where the aggregate has no row (no customer of the cohort active then)."""
+def event_grid(agg: Aggregates, column: str | pl.Expr, dtype=np.int64) -> np.ndarray:
+    """``grid[i, k]``: the events aggregate's ``column`` (or an expression of its columns) for cohort
+    ``first + i`` in its period ``k`` (period ``first + i + k``), 0 where the aggregate has no row (no
+    customer of the cohort active then)."""
     n = size_of(agg)
     grid = np.zeros((n, n), dtype=dtype)
     if n and agg.frame.height:
         cohort = agg.frame["cohort"].to_numpy()
         period = agg.frame["period"].to_numpy()
-        grid[cohort - agg.first, period - cohort] = agg.frame[column].to_numpy()
+        values = agg.frame.select(column).to_series() if isinstance(column, pl.Expr) else agg.frame[column]
+        grid[cohort - agg.first, period - cohort] = values.to_numpy()
     return grid
 
 
