@@ -130,13 +130,11 @@ def _subscription_payments(agg: Aggregates) -> tuple[list[float], list[int], np.
     np.add.at(pay_diff, (cohort[stop], k[stop]), -mrr[stop])
     np.add.at(count_diff, (cohort[stop], k[stop]), -customers[stop])
     paid, payers = running_sums(pay_diff), np.cumsum(count_diff, axis=1)
-    # by period: row i's k is period i + k (cells past the triangle's edge are 0 and stay out)
-    i, k = np.nonzero(np.arange(n)[:, None] + np.arange(n)[None, :] < n)
-    by_period, payers_by_period = np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
-    by_period[i, i + k], payers_by_period[i, i + k] = paid[i, k], payers[i, k]
-    revenue = (np.cumsum(by_period, axis=0)[-1] + 0.0).tolist() if n else []
-    sizes = count_diff[:, 0]
-    return revenue, payers_by_period.sum(axis=0).tolist(), sizes, running_sums(paid)
+    revenue, paying = np.zeros(n), np.zeros(n, dtype=np.int64)
+    for i in range(n):  # row i's k is period i + k; oldest cohort first, as the loops added them
+        revenue[i:] += paid[i, :n - i]
+        paying[i:] += payers[i, :n - i]
+    return revenue.tolist(), paying.tolist(), count_diff[:, 0], running_sums(paid)
 
 
 def _cumulative(agg: Aggregates, c: int, size: int, per_customer: np.ndarray) -> CumulativeRow:
