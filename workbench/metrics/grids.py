@@ -5,8 +5,9 @@ took longer than reducing 2M events).
 Every result is the same, to the last bit, as the plain loops these replace: integer sums are exact in any
 order; float sums are added up one value at a time in the aggregate's row order (by cohort, then period),
 starting from 0.0, as ``total += value`` did (``np.add.at`` and ``np.cumsum`` add sequentially, unlike
-``np.sum``, which adds pairwise); an int is divided by another the way Python divides them only when both
-are exact in a float64 (:func:`exact_in_float`; callers fall back to Python otherwise).
+``np.sum``, which adds pairwise); numpy divides ints as Python does (one correctly rounded division) when
+both are exact in a float64: counts of customers always are, money in millionths is checked
+(:func:`exact_in_float`) and divided by Python otherwise.
 """
 
 from __future__ import annotations
