@@ -78,20 +78,22 @@ class Aggregates:
         return self.observed or Observed(self.as_of)
 
     def ended(self, idx: int) -> bool:
-        return idx <= self._last_ended
+        return idx <= self.last_ended
 
     def begun(self, idx: int) -> bool:
-        return idx <= self._last_begun
+        return idx <= self.last_begun
 
     # periods end (and begin) in calendar order, so "over" is a prefix of the indexes: found once, then every
     # cell of a daily triangle (hundreds of thousands) is one comparison instead of calendar arithmetic
     @cached_property
-    def _last_ended(self) -> int:
+    def last_ended(self) -> int:
+        """The last period index that has ended (see :attr:`observed`): ``ended(i)`` iff ``i <= last_ended``."""
         return _last_of_prefix(self.period.index_of(self._observed().until),
                                lambda i: self._observed().ended(self.period, i))
 
     @cached_property
-    def _last_begun(self) -> int:
+    def last_begun(self) -> int:
+        """The last period index that has begun: ``begun(i)`` iff ``i <= last_begun``."""
         return _last_of_prefix(self.period.index_of(self._observed().until),
                                lambda i: self._observed().begun(self.period, i))
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import polars as pl
+
 from workbench.metrics.aggregates import Aggregates, aggregate
 from workbench.metrics.flow import Flow, flow_from
+from workbench.metrics.grids import event_grid, flags, period_sums, running_sums, size_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
 
@@ -63,55 +67,24 @@ def cltv_from(agg: Aggregates, flow: Flow, options: AnalysisOptions) -> Cltv | N
     if not agg.has_revenue or agg.first is None:
         return None
     spec = agg.period
-    revenue: dict[int, float] = {p: 0.0 for p in agg.periods()}
-    customers: dict[int, int] = {p: 0 for p in agg.periods()}
     cumulative: list[CumulativeRow] = []
     if agg.kind == "events":
-        by_cell: dict[tuple[int, int], float] = {}
-        sizes: dict[int, int] = {}
-        for c, p, a, rev in agg.frame.select("cohort", "period", "active", "revenue").iter_rows():
-            revenue[p] += rev
-            customers[p] += a
-            by_cell[(c, p)] = rev
-            if c == p:
-                sizes[c] = a
-        for c in agg.periods():
-            running, values = 0.0, []
-            for p in range(c, agg.last + 1):
-                running += by_cell.get((c, p), 0.0)
-                values.append(running)
-            if sizes.get(c):
-                cumulative.append(_cumulative(agg, c, sizes[c], values))
+        # per period in row order, per cohort along k: the float sums of adding the cells one by one
+        revenue = period_sums(agg, "revenue", np.float64).tolist()
+        customers = period_sums(agg, "active").tolist()
+        sizes = event_grid(agg, "active")[:, 0]
+        totals = running_sums(event_grid(agg, "revenue", np.float64))
+        n = size_of(agg)
+        for i in np.flatnonzero(sizes > 0).tolist():
+            cumulative.append(_cumulative(agg, agg.first + i, int(sizes[i]), totals[i, :n - i] / sizes[i]))
     else:
-        # difference arrays per cohort: a customer pays in periods cohort .. max(last, cohort) (last null = on)
-        width = agg.last - agg.first + 2
-        pay_diff: dict[int, list[float]] = {}
-        count_diff: dict[int, list[int]] = {}
-        sizes = {}
-        for c, last, n, mrr in agg.frame.select("cohort", "last", "customers", "mrr").iter_rows():
-            pays = pay_diff.setdefault(c, [0.0] * width)
-            counts = count_diff.setdefault(c, [0] * width)
-            sizes[c] = sizes.get(c, 0) + n
-            pays[0] += mrr
-            counts[0] += n
-            if last is not None and max(last, c) + 1 <= agg.last:
-                pays[max(last, c) + 1 - c] -= mrr
-                counts[max(last, c) + 1 - c] -= n
-        for c in agg.periods():
-            pays, counts = pay_diff.get(c, [0.0] * width), count_diff.get(c, [0] * width)
-            paid, payers, running, values = 0.0, 0, 0.0, []
-            for k in range(agg.last - c + 1):
-                paid += pays[k]
-                payers += counts[k]
-                running += paid
-                values.append(running)
-                revenue[c + k] += paid
-                customers[c + k] += payers
-            if sizes.get(c):
-                cumulative.append(_cumulative(agg, c, sizes[c], values))
-    rows = tuple(ArpuRow(period=spec.label_of(p), revenue=revenue[p], customers=customers[p],
-                         arpu=revenue[p] / customers[p] if customers[p] else None, complete=agg.ended(p))
-                 for p in agg.periods())
+        revenue, customers, sizes, totals = _subscription_payments(agg)
+        n = size_of(agg)
+        for i in np.flatnonzero(sizes > 0).tolist():
+            cumulative.append(_cumulative(agg, agg.first + i, int(sizes[i]), totals[i, :n - i] / sizes[i]))
+    rows = tuple(ArpuRow(period=spec.label_of(p), revenue=paid, customers=payers,
+                         arpu=paid / payers if payers else None, complete=agg.ended(p))
+                 for p, paid, payers in zip(agg.periods(), revenue, customers, strict=True))
     done = [r for r in rows if r.complete]
     total_customers = sum(r.customers for r in done)
     arpu = sum(r.revenue for r in done) / total_customers if total_customers else None
@@ -136,10 +109,37 @@ def cltv_from(agg: Aggregates, flow: Flow, options: AnalysisOptions) -> Cltv | N
                 arpu=arpu, churn_rate=churn, cltv=value, note=note, by_period=rows, cumulative=tuple(cumulative))
 
 
-def _cumulative(agg: Aggregates, c: int, size: int, totals: list[float]) -> CumulativeRow:
-    return CumulativeRow(cohort=agg.period.label_of(c), size=size,
-                         per_customer=tuple(t / size if size else 0.0 for t in totals),
-                         complete=tuple(agg.ended(c + k) for k in range(len(totals))))
+def _subscription_payments(agg: Aggregates) -> tuple[list[float], list[int], np.ndarray, np.ndarray]:
+    """Revenue and paying customers per period, cohort sizes and each cohort's running revenue by k.
+
+    A customer pays their MRR in periods cohort .. max(last, cohort) (last null: still on): per cohort, a
+    difference array along k (+MRR at k = 0, −MRR where they stop) summed up; per period, the cohorts'
+    payments added oldest cohort first (float sums as the loops gave them: see :mod:`workbench.metrics.grids`).
+    """
+    n = size_of(agg)
+    frame = agg.frame
+    cohort = frame["cohort"].to_numpy() - agg.first
+    customers, mrr = frame["customers"].to_numpy(), frame["mrr"].to_numpy()
+    pay_diff, count_diff = np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
+    np.add.at(pay_diff, (cohort, 0), mrr)
+    np.add.at(count_diff, (cohort, 0), customers)
+    stops = frame.select((pl.max_horizontal("last", "cohort") + 1 - pl.col("cohort")).alias("k"),
+                         (pl.col("last").is_not_null() & (pl.max_horizontal("last", "cohort") + 1 <= agg.last))
+                         .alias("stops"))
+    stop, k = stops["stops"].to_numpy(), stops["k"].to_numpy()
+    np.add.at(pay_diff, (cohort[stop], k[stop]), -mrr[stop])
+    np.add.at(count_diff, (cohort[stop], k[stop]), -customers[stop])
+    paid, payers = running_sums(pay_diff), np.cumsum(count_diff, axis=1)
+    revenue, paying = np.zeros(n), np.zeros(n, dtype=np.int64)
+    for i in range(n):  # row i's k is period i + k; oldest cohort first, as the loops added them
+        revenue[i:] += paid[i, :n - i]
+        paying[i:] += payers[i, :n - i]
+    return revenue.tolist(), paying.tolist(), count_diff[:, 0], running_sums(paid)
+
+
+def _cumulative(agg: Aggregates, c: int, size: int, per_customer: np.ndarray) -> CumulativeRow:
+    return CumulativeRow(cohort=agg.period.label_of(c), size=size, per_customer=tuple(per_customer.tolist()),
+                         complete=flags(agg.last_ended, c, len(per_customer)))
 
 
 def cltv(dataset, options: AnalysisOptions | None = None) -> Cltv | None:

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+import numpy as np
+import polars as pl
+
 from workbench.metrics.aggregates import Aggregates, aggregate, ratio
+from workbench.metrics.grids import complete_mask, event_grid, flags, size_of
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
 from workbench.metrics.statistics import too_wide, wilson_interval
@@ -76,52 +80,61 @@ class CohortTriangle:
 
 
 def triangle_from(agg: Aggregates, retention: str = "classic") -> CohortTriangle:
-    """The cohort triangle from reduced aggregates."""
-    rows: list[CohortRow] = []
+    """The cohort triangle from reduced aggregates, finished on dense grids (:mod:`workbench.metrics.grids`)."""
     spec = agg.period
-    done = {p: (agg.ended(p) if agg.kind == "events" else agg.begun(p)) for p in agg.periods()}
-    if agg.kind == "events":
-        active: dict[tuple[int, int], int] = {}
-        lasts: dict[tuple[int, int], int] = {}
-        for c, p, a, last in agg.frame.select("cohort", "period", "active", "last").iter_rows():
-            active[(c, p)] = a
-            lasts[(c, p)] = last
-        for c in agg.periods():
-            size = active.get((c, c), 0)
-            if retention == "unbounded":
-                counts, running = [], 0
-                for p in range(agg.last, c - 1, -1):
-                    running += lasts.get((c, p), 0)
-                    counts.append(running)
-                counts.reverse()
-            else:
-                counts = [active.get((c, p), 0) for p in range(c, agg.last + 1)]
-            if size:
-                rows.append(_row(spec, c, size, counts, done))
-    else:
-        by_cohort: dict[int, list[tuple[int | None, int]]] = {}
-        for c, last, n in agg.frame.select("cohort", "last", "customers").iter_rows():
-            by_cohort.setdefault(c, []).append((last, n))
-        for c in agg.periods():
-            groups = by_cohort.get(c, [])
-            size = sum(n for _, n in groups)
-            if not size:
-                continue
-            ends: dict[int, int] = {}
-            for last, n in groups:
-                if last is not None:
-                    ends[last] = ends.get(last, 0) + n
-            counts, gone = [size], sum(n for last, n in ends.items() if last < c)
-            for p in range(c + 1, agg.last + 1):
-                gone += ends.get(p - 1, 0)
-                counts.append(size - gone)
-            rows.append(_row(spec, c, size, counts, done))
     mode = retention if agg.kind == "events" else "classic"
-    return CohortTriangle(agg.kind, spec, mode, tuple(rows), *averages(rows))
+    if agg.first is None:
+        return CohortTriangle(agg.kind, spec, mode, (), (), ())
+    if agg.kind == "events":
+        active = event_grid(agg, "active")
+        sizes = active[:, 0]
+        # unbounded: active in period k or in any later one = whose last event is in period k or later
+        counts = np.cumsum(event_grid(agg, "last")[:, ::-1], axis=1)[:, ::-1] if retention == "unbounded" else active
+        last_done = agg.last_ended
+    else:
+        sizes, counts = _subscription_counts(agg)
+        last_done = agg.last_begun
+    n = size_of(agg)
+    shown = np.flatnonzero(sizes > 0)  # a cohort with no customer has no row
+    counts, sizes = counts[shown], sizes[shown]
+    percent = counts / sizes[:, None] * 100
+    rows = []
+    for row, i in enumerate(shown.tolist()):
+        c, length = agg.first + i, n - i
+        rows.append(CohortRow(cohort=spec.label_of(c), start=spec.start_of(c), size=int(sizes[row]),
+                              active=tuple(counts[row, :length].tolist()),
+                              retention=tuple(percent[row, :length].tolist()),
+                              complete=flags(last_done, c, length)))
+    mask = complete_mask(agg, last_done)[shown]
+    width = n - int(shown[0]) if shown.size else 0
+    totals = (np.where(mask, counts, 0).sum(axis=0)[:width].tolist(),
+              np.where(mask, sizes[:, None], 0).sum(axis=0)[:width].tolist())
+    average = tuple(ratio(a, s) for a, s in zip(*totals, strict=True))
+    return CohortTriangle(agg.kind, spec, mode, tuple(rows), average, tuple(mask.sum(axis=0)[:width].tolist()))
+
+
+def _subscription_counts(agg: Aggregates) -> tuple[np.ndarray, np.ndarray]:
+    """Cohort sizes and ``counts[i, k]``: customers of cohort ``first + i`` still there at the first instant
+    of its period k ≥ 1 (size minus those whose last period is before it); ``counts[i, 0]`` is the size."""
+    n = size_of(agg)
+    frame = agg.frame
+    sizes = np.zeros(n, dtype=np.int64)
+    np.add.at(sizes, frame["cohort"].to_numpy() - agg.first, frame["customers"].to_numpy())
+    ended = frame.filter(pl.col("last").is_not_null())
+    cohort = ended["cohort"].to_numpy()
+    # j = 0: gone before the cohort's period 1 (last < cohort + 1); ≥ n: never within the triangle
+    j = np.maximum(ended["last"].to_numpy() - cohort + 1, 0)
+    inside = j < n
+    gone = np.zeros((n, n), dtype=np.int64)
+    np.add.at(gone, (cohort[inside] - agg.first, j[inside]), ended["customers"].to_numpy()[inside])
+    counts = sizes[:, None] - np.cumsum(gone, axis=1)
+    counts[:, 0] = sizes
+    return sizes, counts
 
 
 def averages(rows: list[CohortRow]) -> tuple[tuple[float | None, ...], tuple[int, ...]]:
-    """The size-weighted average retention by k over complete cells, and how many cohorts went into each."""
+    """The size-weighted average retention by k over complete cells, and how many cohorts went into each
+    (of a ready-made cohort table's rows; :func:`triangle_from` finds the same on its grids)."""
     width = max((len(r.active) for r in rows), default=0)
     average, used = [], []
     for k in range(width):
@@ -130,12 +143,6 @@ def averages(rows: list[CohortRow]) -> tuple[tuple[float | None, ...], tuple[int
         average.append(ratio(sum(a for a, _ in cells), total))
         used.append(len(cells))
     return tuple(average), tuple(used)
-
-
-def _row(spec: PeriodSpec, c: int, size: int, counts: list[int], done: dict[int, bool]) -> CohortRow:
-    return CohortRow(cohort=spec.label_of(c), start=spec.start_of(c), size=size, active=tuple(counts),
-                     retention=tuple(ratio(a, size) for a in counts),
-                     complete=tuple(done[c + k] for k in range(len(counts))))
 
 
 def cohort_triangle(dataset, options: AnalysisOptions | None = None) -> CohortTriangle:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from workbench.metrics.aggregates import Aggregates, aggregate, ratio
+from workbench.metrics.grids import period_sums
 from workbench.metrics.options import AnalysisOptions
 from workbench.metrics.periods import PeriodSpec
 
@@ -127,18 +130,14 @@ def flow_from(agg: Aggregates) -> Flow:
 
 
 def _event_terms(agg: Aggregates, span: list[int]) -> dict[int, dict]:
-    totals = {p: {"CE": 0, "CN": 0, "retained": 0, "revenue": 0.0, "rev_kept": 0.0, "rev_capped": 0.0}
-              for p in span}
-    cols = ("cohort", "period", "active", "retained", "revenue", "revenue_retained", "revenue_retained_capped")
-    for c, p, a, kept, rev, rev_kept, capped in agg.frame.select(cols).iter_rows():
-        t = totals[p]
-        t["CE"] += a
-        t["retained"] += kept
-        t["revenue"] += rev
-        t["rev_kept"] += rev_kept
-        t["rev_capped"] += capped
-        if c == p:
-            t["CN"] += a
+    """CE, CN, retained and revenue per period: the aggregate's rows summed by period (in row order, so the
+    float sums are those of adding the rows one by one; see :mod:`workbench.metrics.grids`)."""
+    ints = {"CE": "active", "retained": "retained"}
+    floats = {"revenue": "revenue", "rev_kept": "revenue_retained", "rev_capped": "revenue_retained_capped"}
+    sums = {term: period_sums(agg, column).tolist() for term, column in ints.items()}
+    sums |= {term: period_sums(agg, column, np.float64).tolist() for term, column in floats.items()}
+    sums["CN"] = period_sums(agg, "active", where=(agg.frame["cohort"] == agg.frame["period"]).to_numpy()).tolist()
+    totals = {p: {term: values[i] for term, values in sums.items()} for i, p in enumerate(span)}
     for p in span[1:]:
         totals[p]["CS"] = totals[p - 1]["CE"]
         totals[p]["rev_start"] = totals[p - 1]["revenue"]

@@ -79,6 +79,7 @@ class PeriodSpec:
         """The first instant after the period (= the start of the next one)."""
         return self.start_of(idx + 1)
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 (as start_of: every triangle, flow and CLTV row asks again)
     def label_of(self, idx: int) -> str:
         """The label of the period with index ``idx``."""
         start = self.start_of(idx)

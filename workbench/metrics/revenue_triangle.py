@@ -26,9 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 
 from workbench.metrics.aggregates import Aggregates, ratio
+from workbench.metrics.grids import event_grid, exact_in_float, flags, size_of
 from workbench.metrics.periods import PeriodSpec
 from workbench.metrics.reduce import MICRO
 
@@ -64,30 +66,32 @@ def _micro(column: str) -> pl.Expr:
     return (pl.col(column) * MICRO).round().cast(pl.Int64)
 
 
-def _cells(agg: Aggregates) -> pl.DataFrame:
-    """``cohort, p, size, revenue`` (revenue in millionths) for every cell cohort ≤ p ≤ last, by cohort, p."""
-    frame = agg.frame
-    periods = pl.DataFrame({"p": pl.int_range(agg.first, agg.last + 1, eager=True)})
+def _cells(agg: Aggregates) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cohorts with customers (period indexes), their sizes, their rows' lengths (cohort .. last) and
+    every cell's revenue in millionths, row after row (on grids: :mod:`workbench.metrics.grids`)."""
+    n = size_of(agg)
     if agg.kind == "events":
-        sizes = (frame.filter(pl.col("cohort") == pl.col("period"))
-                 .select("cohort", pl.col("active").alias("size")).filter(pl.col("size") > 0))
-        paid = frame.select("cohort", pl.col("period").alias("p"), _micro("revenue").alias("revenue"))
-        return (sizes.join(periods, how="cross").filter(pl.col("p") >= pl.col("cohort"))
-                .join(paid, on=["cohort", "p"], how="left")
-                .with_columns(pl.col("revenue").fill_null(0)).sort("cohort", "p"))
-    # subscriptions: every customer pays in their first period; one whose last period is L stops paying from
-    # max(L, cohort) + 1 on (an open subscription never stops)
-    groups = frame.with_columns(_micro("mrr").alias("mrr"))
-    sizes = (groups.group_by("cohort").agg(pl.col("customers").sum().alias("size"), pl.col("mrr").sum().alias("total"))
-             .filter(pl.col("size") > 0))
-    stops = (groups.filter(pl.col("last").is_not_null())
-             .select("cohort", (pl.max_horizontal("last", "cohort") + 1).alias("p"), "mrr")
-             .group_by("cohort", "p").agg(pl.col("mrr").sum().alias("stopped")))
-    return (sizes.join(periods, how="cross").filter(pl.col("p") >= pl.col("cohort"))
-            .join(stops, on=["cohort", "p"], how="left")
-            .with_columns(pl.col("stopped").fill_null(0)).sort("cohort", "p")
-            .with_columns((pl.col("total") - pl.col("stopped").cum_sum().over("cohort")).alias("revenue"))
-            .select("cohort", "p", "size", "revenue"))
+        revenue = event_grid(agg, _micro("revenue"))
+        sizes = event_grid(agg, "active")[:, 0]
+    else:
+        # every customer pays in their first period; one whose last period is L stops paying from
+        # max(L, cohort) + 1 on (an open subscription never stops)
+        frame = agg.frame
+        cohort = frame["cohort"].to_numpy() - agg.first
+        mrr = frame.select(_micro("mrr")).to_series().to_numpy()
+        sizes, total = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        np.add.at(sizes, cohort, frame["customers"].to_numpy())
+        np.add.at(total, cohort, mrr)
+        k = frame.select(pl.when(pl.col("last").is_not_null())  # 0: never stops
+                         .then(pl.max_horizontal("last", "cohort") + 1 - pl.col("cohort")).otherwise(0)).to_series()
+        stop = (k.to_numpy() > 0) & (k.to_numpy() < n)
+        stopped = np.zeros((n, n), dtype=np.int64)
+        np.add.at(stopped, (cohort[stop], k.to_numpy()[stop]), mrr[stop])
+        revenue = total[:, None] - np.cumsum(stopped, axis=1)
+    shown = np.flatnonzero(sizes > 0)
+    lengths = n - shown
+    inside = np.arange(n)[None, :] < lengths[:, None]
+    return agg.first + shown, sizes[shown], lengths, revenue[shown][inside]
 
 
 def revenue_triangle_from(agg: Aggregates) -> RevenueTriangle | None:
@@ -95,26 +99,53 @@ def revenue_triangle_from(agg: Aggregates) -> RevenueTriangle | None:
     if not agg.has_revenue or agg.first is None or agg.kind not in ("events", "subscriptions"):
         return None
     spec = agg.period
-    done = {p: (agg.ended(p) if agg.kind == "events" else agg.begun(p)) for p in agg.periods()}
-    by_cohort = (_cells(agg).group_by("cohort", maintain_order=True)
-                 .agg(pl.col("size").first(), pl.col("revenue")))
+    last_done = agg.last_ended if agg.kind == "events" else agg.last_begun
+    cohorts, sizes, lengths, micro = _cells(agg)
+    starts = np.cumsum(lengths) - lengths  # where each cohort's row starts
+    k = np.arange(micro.size) - np.repeat(starts, lengths)
+    firsts = np.repeat(micro[starts], lengths)  # each cell's cohort's first-period revenue
+    revenue, retention = _divided(micro, firsts)
     rows = []
-    for c, size, micro in by_cohort.iter_rows():  # one row per cohort: the cells are already summed
-        first = micro[0]
+    for c, size, length, at in zip(cohorts.tolist(), sizes.tolist(), lengths.tolist(), starts.tolist(), strict=True):
+        share = retention[at:at + length] if micro[at] else (None,) * length  # a share of nothing is undefined
         rows.append(RevenueRow(cohort=spec.label_of(c), start=spec.start_of(c), size=size,
-                               revenue=tuple(m / MICRO for m in micro),
-                               retention=tuple(ratio(m, first) for m in micro),
-                               complete=tuple(done[c + k] for k in range(len(micro)))))
-    return RevenueTriangle(agg.kind, spec, tuple(rows), *revenue_averages(rows))
+                               revenue=tuple(revenue[at:at + length]), retention=tuple(share),
+                               complete=flags(last_done, c, length)))
+    counted = (np.repeat(cohorts, lengths) + k <= last_done) & (firsts != 0)  # complete cells with a first revenue
+    return RevenueTriangle(agg.kind, spec, tuple(rows), *_averages(revenue, starts, lengths, k, counted))
 
 
-def revenue_averages(rows: list[RevenueRow]) -> tuple[tuple[float | None, ...], tuple[int, ...]]:
-    """Σ revenue[k] / Σ revenue[0] × 100 over complete cells of cohorts with first-period revenue, by k."""
-    width = max((len(r.revenue) for r in rows), default=0)
-    average, used = [], []
-    for k in range(width):
-        cells = [(round(r.revenue[k] * MICRO), round(r.revenue[0] * MICRO)) for r in rows
-                 if k < len(r.revenue) and r.complete[k] and r.revenue[0]]
-        average.append(ratio(sum(v for v, _ in cells), sum(f for _, f in cells)))
-        used.append(len(cells))
-    return tuple(average), tuple(used)
+def _divided(micro: np.ndarray, firsts: np.ndarray) -> tuple[list[float], list[float]]:
+    """Each cell's revenue (millionths / MICRO) and its share of its cohort's first-period revenue (when that
+    is not 0), as Python divides the ints; through numpy when every value is exact in a float64 (always,
+    below 9 billion units in a cell)."""
+    if not exact_in_float(micro, firsts):
+        return ([m / MICRO for m in micro.tolist()],
+                [m / f * 100 if f else 0.0 for m, f in zip(micro.tolist(), firsts.tolist(), strict=True)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (micro / MICRO).tolist(), (micro / firsts * 100).tolist()
+
+
+def _averages(revenue: list[float], starts: np.ndarray, lengths: np.ndarray, k: np.ndarray,
+              counted: np.ndarray) -> tuple[tuple[float | None, ...], tuple[int, ...]]:
+    """Σ revenue[k] / Σ revenue[0] × 100 over the ``counted`` cells, by k, as :func:`revenue_averages` finds
+    it from the rows: each revenue back in millionths as ``round(revenue × MICRO)``, summed exactly."""
+    width = int(k.max()) + 1 if k.size else 0
+    shown = np.asarray(revenue)
+    values = np.round(shown * MICRO)[counted]
+    firsts = np.round(np.repeat(shown[starts], lengths) * MICRO)[counted]
+    at = k[counted]
+    sums = [_sums_by(at, column, width) for column in (values, firsts)]
+    return tuple(ratio(v, f) for v, f in zip(*sums, strict=True)), tuple(np.bincount(at, minlength=width).tolist())
+
+
+def _sums_by(at: np.ndarray, values: np.ndarray, width: int) -> list[int]:
+    """``values`` (whole numbers) summed by ``at``, as Python ints: in int64 when no sum can overflow it."""
+    if not values.size or float(np.abs(values).max()) * values.size < 2**62:
+        total = np.zeros(width, dtype=np.int64)
+        np.add.at(total, at, values.astype(np.int64))
+        return total.tolist()
+    sums = [0] * width
+    for i, v in zip(at.tolist(), values.tolist(), strict=True):
+        sums[i] += int(v)
+    return sums
