@@ -257,7 +257,8 @@ async def test_a_tab_key_is_never_undone_by_the_focus_an_earlier_key_asked_for(f
         screen.tabs.active = "flow"  # what 2 does at once
         await pilot.pause()
         screen._focus_tab_content("flow")  # 2's focus, after the refresh: its message is on its way
-        screen.action_show_tab("cohorts")  # 1, before that message reached the tabs
+        await screen.action_show_tab("cohorts")  # 1, before that message reached the tabs (the Cohorts tab's
+        # widgets are there from the start: this runs to its end without waiting)
         await pilot.pause()
         await pilot.pause()
         assert screen.tabs.active == "cohorts" and app.focused is screen.table

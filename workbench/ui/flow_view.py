@@ -44,6 +44,10 @@ class FlowView(KeyTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
+    def on_mount(self) -> None:
+        if self.analysis is not None:  # given before it mounted (its tab was opened after the load)
+            self.watch_analysis(self.analysis)
+
     def watch_analysis(self, analysis: Analysis | None) -> None:
         self.clear(columns=True)
         if analysis is None:
