@@ -27,12 +27,8 @@ from workbench.present.table import counted
 from workbench.present.writers import default_filename, write_table
 from workbench.ui.cohort_table import CohortTable
 from workbench.ui.commands import ActionCommands
-from workbench.ui.confirm_dialog import ConfirmDialog
-from workbench.ui.customers_screen import CustomerSource, CustomersScreen
-from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo
-from workbench.ui.help_screen import HelpScreen, binding_rows
 from workbench.ui.loading import (
     CLOCK_SECONDS,
     Cancelled,
@@ -45,6 +41,9 @@ from workbench.ui.main_screen import MainScreen
 from workbench.ui.model import Analysis, ViewSettings, compute
 from workbench.ui.problems_screen import ProblemsScreen
 from workbench.ui.views import cell_info
+
+# The dialogs and the customers screen are imported where they open, not with the app: the first screen does
+# not wait for them (workbench.ui.keymap imports them all, to know every binding a settings file may name).
 
 ABOUT = ("CRR = ((CE − CN) / CS) × 100: CS customers at the start of a period, CN new during it, CE at its end. "
          "Cells marked ~ belong to a period that is not over. Values from data files are shown literally.")
@@ -314,6 +313,8 @@ class RetentionApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - a database gone, a file moved: said, never a traceback
             self._customers_failed(exc)
             return
+        from workbench.ui.customers_screen import CustomerSource, CustomersScreen
+
         title = f"{analysis.spec.noun.capitalize()} {period}: {term} customers"
         source = CustomerSource(self.load_result.datasets, dataset.kind, analysis.report.options)
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}", source))
@@ -335,6 +336,8 @@ class RetentionApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - a database gone, a file moved: said, never a traceback
             self._customers_failed(exc)
             return
+        from workbench.ui.customers_screen import CustomerSource, CustomersScreen
+
         title = f"Cohort {info.cohort}, +{info.k} {info.noun}s ({info.period}): active customers"
         name = f"customers-{info.cohort}-plus{info.k}"
         source = CustomerSource(self.load_result.datasets, dataset.kind, analysis.report.options)
@@ -349,6 +352,8 @@ class RetentionApp(App[None]):
     # ------------------------------------------------------------ help, export, reload, ASCII
 
     def action_help(self) -> None:
+        from workbench.ui.help_screen import HelpScreen, binding_rows
+
         focused_help = getattr(self.focused, "HELP", None) if self.focused is not None else None
         about = f"{focused_help}\n\n{ABOUT}" if focused_help else ABOUT
         self.push_screen(HelpScreen(binding_rows(self.screen), about))
@@ -360,6 +365,9 @@ class RetentionApp(App[None]):
         return self.main.current_export()
 
     def action_export(self) -> None:
+        from workbench.ui.confirm_dialog import ConfirmDialog
+        from workbench.ui.export_dialog import ExportDialog
+
         table = self.current_export()
         if table is None or not table.headers:
             self.notify("Nothing to export in this view yet.", severity="warning")
