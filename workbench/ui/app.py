@@ -5,6 +5,7 @@ keys that move through the numbers; dialogs are screens of their own.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from dataclasses import replace
@@ -62,6 +63,7 @@ class RetentionApp(App[None]):
     _clock: Timer | None = None  # draws the loading line from the job's progress
     _shown: tuple[str, float] | None = None  # what the loading line shows
     ascii_charts: reactive[bool] = reactive(False, init=False)  # plain ASCII charts; the chart boxes read it
+    collector_paused = False  # run_app turned Python's cyclic garbage collector off for the start (see there)
 
     def __init__(self, paths: list[str] | None = None, load_options: LoadOptions | None = None,
                  settings: ViewSettings | None = None, *, ascii_charts: bool = False,
@@ -142,6 +144,10 @@ class RetentionApp(App[None]):
         if self._clock is not None:
             self._clock.pause()
         self.main.show_loading(False)
+        if self.collector_paused:  # the first load ended: what the start made stays, and is never scanned again
+            self.collector_paused = False
+            gc.freeze()
+            gc.enable()
 
     def _current(self, job: Job) -> bool:
         """Whether a finished job's result is still wanted: not cancelled, not replaced by a newer job."""
@@ -429,5 +435,11 @@ def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptio
         ascii_charts = wants_ascii(sys.__stdout__)
     app = RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts, source=source, keymap=keymap,
                        theme=theme)
+    # The start makes many objects that live as long as the app (widgets, styles, the loaded data's wrappers):
+    # the collector's passes over them, looking for cycles, were about a tenth of the first screen's time.
+    # It is off until the first load ends (or fails, or is cancelled); then they are frozen and it runs again.
+    if gc.isenabled():
+        gc.disable()
+        app.collector_paused = True
     app.run()
     return app.return_code or 0
