@@ -34,10 +34,10 @@ from workbench.ui.key_order import DeclaredKeyOrder
 from workbench.ui.model import CELL_VIEWS, REVENUE_VIEWS, Analysis, next_cell_view
 from workbench.ui.panel_base import ReportPanel
 from workbench.ui.period_prompts import as_of_dialog, goto_dialog
-from workbench.ui.ramp import STEPS, build_ramp
-from workbench.ui.tab_pane import LazyTabPane, PanelState, give_before_mount, give_changes, panels_in
+from workbench.ui.ramp import build_ramp, legend
+from workbench.ui.tab_pane import LazyTabPane, PanelState, panels_in
 from workbench.ui.tabs import TABS, ExportContext, tab
-from workbench.ui.views import cell_info, cell_text, formula_view, parse_as_of, status_line, step_for
+from workbench.ui.views import at_ends, cell_info, cell_text, formula_view, parse_as_of, status_line, step_for
 
 PLAY_SECONDS = 0.8
 
@@ -149,14 +149,8 @@ class MainScreen(DeclaredKeyOrder, Screen):
 
     async def _fill(self, pane: LazyTabPane) -> None:
         """Make a tab's widgets the first time it is shown, with the numbers on screen."""
-        given = self._state()
-        mounting = pane.fill()
-        if mounting is None:
-            return
-        give_before_mount(pane, given)
-        await mounting
-        self._collect()
-        give_changes(pane, given, self._state())
+        if await pane.fill(self._state):
+            self._collect()
 
     # ------------------------------------------------------------ what the app hands over
 
@@ -265,7 +259,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
     def watch_period(self, old: int, new: int) -> None:
         self._sync_period(move_cursor=True)
         count = len(self.analysis.flow_rows) if self.analysis else 0
-        if _at_ends(old, count) != _at_ends(new, count):  # the footer dims n/p only at the ends; refreshing
+        if at_ends(old, count) != at_ends(new, count):  # the footer dims n/p only at the ends; refreshing
             self.refresh_bindings()  # the bindings on every step made the footer recompose all its keys
 
     def _sync_period(self, move_cursor: bool, prefer_row: int | None = None) -> None:
@@ -446,12 +440,8 @@ class MainScreen(DeclaredKeyOrder, Screen):
         """Copy what is under the cursor: the cohort cell on the Cohorts tab, else the current formula."""
         if self.analysis is None:
             return
-        if self.tabs.active == TABS[0].id and self.cell is not None:
-            text = cell_text(self.cell)
-        else:
-            content = self.formula.content
-            shown = content.plain if isinstance(content, Text) else str(content)
-            text = " ".join(line.strip() for line in shown.splitlines() if line.strip())
+        on_cell = self.tabs.active == TABS[0].id and self.cell is not None
+        text = cell_text(self.cell) if on_cell else self.formula.one_line()
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied: {text[:70]}{'…' if len(text) > 70 else ''}", markup=False)
 
@@ -491,29 +481,12 @@ class MainScreen(DeclaredKeyOrder, Screen):
     # ------------------------------------------------------------ status line and legend
 
     def update_status(self, note: str | None = None) -> None:
-        settings = self.app.settings
-        text = status_line(self.analysis, self.cell_view, self.playing)
-        if self.analysis is None and note:
-            text += f" · {note}"
-        if self.analysis is not None and self.analysis.settings.key() != settings.key():
-            text += f"  ·  computing by {settings.unit}…"
-        self.status.update(Text(text))
+        self.status.update(Text(status_line(self.analysis, self.cell_view, self.playing, self.app.settings, note)))
 
     def _apply_ramp(self) -> None:
         self.table.ramp = build_ramp(self.app.get_css_variables(), ansi=self.app.current_theme.ansi)
         self._update_legend()
 
     def _update_legend(self) -> None:
-        ramp = self.table.ramp
-        if ramp is None:
-            return
-        legend = Text()
-        legend.append("% of +0 revenue" if self.cell_view in REVENUE_VIEWS else "%")
-        for index in range(STEPS):
-            legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
-        legend.append(" · ~ not over · underlined: current period")
-        self.legend.update(legend)
-
-
-def _at_ends(position: int, count: int) -> tuple[bool, bool]:
-    return position <= 0, position >= count - 1
+        if self.table.ramp is not None:
+            self.legend.update(legend(self.table.ramp, self.cell_view in REVENUE_VIEWS))

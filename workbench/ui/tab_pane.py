@@ -9,10 +9,11 @@ activated); until then it is empty. The main screen gives the new widgets the nu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.widget import AwaitMount, Widget
+from textual.widget import Widget
 from textual.widgets import TabPane
 
 from workbench.io.problems import FileReport
@@ -36,13 +37,19 @@ class LazyTabPane(TabPane):
         if self.filled:
             yield from self.tab.compose()
 
-    def fill(self) -> AwaitMount | None:
-        """Compose the tab's widgets (once; None when already done). They are in the DOM on return, not yet
-        mounted: the caller may set their state first, then await the mount."""
+    async def fill(self, state: Callable[[], PanelState]) -> bool:
+        """Compose and mount the tab's widgets with ``state()`` (once: False when already done). They get it
+        before they mount (they are in the DOM, not mounted, when ``mount_compose`` returns), and what changed
+        by the end of their mount after."""
         if self.filled:
-            return None
+            return False
         self.filled = True
-        return self.mount_compose(self.tab.compose())
+        mounting = self.mount_compose(self.tab.compose())
+        given = state()
+        give_before_mount(self, given)
+        await mounting
+        give_changes(self, given, state())
+        return True
 
 
 @dataclass(frozen=True, eq=False)
