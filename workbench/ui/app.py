@@ -441,5 +441,9 @@ def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptio
     if gc.isenabled():
         gc.disable()
         app.collector_paused = True
-    app.run()
+    try:
+        app.run()
+    finally:  # the app ended before its first load did (quit at once, an error): the collector runs again
+        if app.collector_paused:
+            gc.enable()
     return app.return_code or 0
