@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import ProgressBar, Static, TabbedContent, TabPane
 
 from workbench.io.problems import FileReport
 from workbench.metrics import UNITS
@@ -29,6 +29,7 @@ from workbench.ui.charts import ChartBox
 from workbench.ui.cohort_table import CohortTable
 from workbench.ui.data_panel import DataPanel
 from workbench.ui.flow_view import FlowView
+from workbench.ui.footer import OncePerFrameFooter
 from workbench.ui.formula_panel import CellInfo, FormulaPanel
 from workbench.ui.key_order import DeclaredKeyOrder
 from workbench.ui.model import CELL_VIEWS, REVENUE_VIEWS, Analysis, next_cell_view
@@ -119,7 +120,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
         with TabbedContent(initial=TABS[0].id, id="tabs"):
             for t in TABS:  # only the first tab's widgets now; the others' when first shown (see _fill)
                 yield LazyTabPane(t, filled=t is TABS[0])
-        yield Footer(compact=True)
+        yield OncePerFrameFooter(compact=True)
 
     def on_mount(self) -> None:
         # kept, so that a dialog on top never hides them from a query
@@ -137,14 +138,13 @@ class MainScreen(DeclaredKeyOrder, Screen):
         self.table.focus()
         self.post_message(self.Ready())
 
-    def _collect(self) -> None:
-        """The panels and charts made so far (a tab's widgets are made when it is first shown)."""
+    def _collect(self) -> None:  # the panels and charts made so far (a tab's are made when first shown)
         self.panels = panels_in(self)
         self.data_panel = next(iter(self.query(DataPanel)), None)
         self.charts = tuple(self.query(ChartBox))
 
     def _state(self) -> PanelState:
-        cohort = self.table.triangle_row(self.table.cursor_coordinate.row) if self.analysis else None
+        cohort = self.table.triangle_row(self.table.cursor_coordinate.row)  # as _give_cohort gives the charts
         return PanelState(self.analysis, self.period, cohort, self._reports_given, self._empty_text)
 
     async def _fill(self, pane: LazyTabPane) -> None:
