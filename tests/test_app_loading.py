@@ -257,7 +257,24 @@ async def test_a_tab_key_is_never_undone_by_the_focus_an_earlier_key_asked_for(f
         screen.tabs.active = "flow"  # what 2 does at once
         await pilot.pause()
         screen._focus_tab_content("flow")  # 2's focus, after the refresh: its message is on its way
-        screen.action_show_tab("cohorts")  # 1, before that message reached the tabs
+        await screen.action_show_tab("cohorts")  # 1, before that message reached the tabs (the Cohorts tab's
+        # widgets are there from the start: this runs to its end without waiting)
         await pilot.pause()
         await pilot.pause()
         assert screen.tabs.active == "cohorts" and app.focused is screen.table
+
+
+@run_async
+async def test_the_garbage_collector_paused_for_the_start_runs_again_when_the_first_load_ends(files):
+    import gc
+
+    app = RetentionApp(files)
+    app.collector_paused = True  # as run_app leaves it
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(app, pilot)
+            assert gc.isenabled() and not app.collector_paused
+    finally:
+        gc.enable()
+        gc.unfreeze()  # what the app froze stays collectable for the other tests

@@ -108,6 +108,7 @@ async def test_n_and_p_step_the_period_and_dim_at_the_ends(files):
     app = RetentionApp(files)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
+        await pilot.press("2", "1")  # the Flow tab's widgets are made when it is first shown: then hidden again
         assert app.main.period == len(rows) - 1
         assert app.main.check_action("next_period", ()) is None  # footer dims n at the end
         await pilot.pause()
@@ -126,7 +127,7 @@ async def test_n_and_p_step_the_period_and_dim_at_the_ends(files):
         assert footer_key(app, "p").has_class("-disabled") and not footer_key(app, "n").has_class("-disabled")
         assert app.main.check_action("next_period", ()) is True
         assert formula_numbers(rows[0]) in plain(app.query_one(FormulaPanel))
-        # everything follows: the flow table's cursor and the churn panel
+        # everything follows: the (hidden) flow table's cursor and the churn panel, made now at that period
         assert app.query_one(FlowView).cursor_row == 0
         await pilot.press("3")
         assert f"({rows[0].churned:,} / {rows[0].CS:,}) × 100" in panel_text(app.query_one(ChurnPanel))
@@ -607,6 +608,7 @@ async def test_unusable_file_keeps_the_app_open_with_a_message(tmp_path, monkeyp
         await pilot.press("escape")
         assert app.is_running
         assert "No file could be used" in plain(app.query_one(FormulaPanel))
+        await pilot.press("6")  # the Data tab's widgets are made when it is first shown
         assert app.query_one(DataPanel).reports
 
 

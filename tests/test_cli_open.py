@@ -76,3 +76,26 @@ def test_python_dash_m_workbench_is_the_command():
     out = subprocess.run([sys.executable, "-m", "workbench", "--version"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0 and "workbench" in out.stdout
+
+
+def test_open_leaves_the_garbage_collector_on_when_the_app_ends(monkeypatch, tmp_path):
+    """run_app turns Python's cyclic collector off for the start (the app turns it on when its first load
+    ends): an app that ends before that, as this one that never loads, leaves it on too."""
+    import gc
+
+    class FakeApp:
+        return_code = 0
+
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def run(self):
+            assert not gc.isenabled()
+
+    monkeypatch.setattr(app_module, "RetentionApp", FakeApp)
+    data = tmp_path / "e.csv"
+    data.write_text("user_id,timestamp\nu1,2024-01-01\n")
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, [str(data)])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()

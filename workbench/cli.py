@@ -131,10 +131,9 @@ def open_app(paths: tuple[str, ...], load_options: LoadOptions, source, analysis
     Options given here win over the settings file's [defaults].
     """
     from workbench.ui.app import run_app
-    from workbench.ui.keymap import app_names
 
     try:
-        file = read_settings(config_path, app_names())
+        file = read_settings(config_path, _app_names)
     except SettingsFileError as exc:  # the app cannot start as asked: say what to fix, no traceback
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
@@ -144,6 +143,14 @@ def open_app(paths: tuple[str, ...], load_options: LoadOptions, source, analysis
                      source=source, keymap=file.keymap(), theme=file.theme)
     if status:  # the app stopped on an error (its traceback is printed): the shell must know
         sys.exit(status)
+
+
+def _app_names():
+    """What a settings file may name in the app, asked only when there is a file: knowing every binding
+    imports every screen, which the app's start otherwise leaves for when each opens."""
+    from workbench.ui.keymap import app_names
+
+    return app_names()
 
 
 def main() -> None:

@@ -111,11 +111,12 @@ def default_path(environ: Mapping[str, str] = os.environ) -> Path:
     return root / APP_DIR / FILE_NAME
 
 
-def read_settings(path: str | Path | None = None, names: AppNames | None = None,
+def read_settings(path: str | Path | None = None, names: AppNames | Callable[[], AppNames] | None = None,
                   environ: Mapping[str, str] = os.environ) -> SettingsFile:
     """Read and check the file at ``path`` (``--config`` or ``WORKBENCH_CONFIG``: it must exist), else at
     :func:`default_path` (no file there: every setting built in, no message). With ``names``, the binding ids,
-    keys and theme are checked too (and the keys come back in Textual's names)."""
+    keys and theme are checked too (and the keys come back in Textual's names); ``names`` may be a function
+    giving them, called only when there is a file to check."""
     if path is None:
         target = default_path(environ)
         if not target.exists():
@@ -135,7 +136,7 @@ def read_settings(path: str | Path | None = None, names: AppNames | None = None,
         raise SettingsFileError(f"Settings file {target}: not UTF-8 text. Save it as UTF-8.") from None
     except OSError as exc:
         raise SettingsFileError(f"Settings file {target}: cannot be read ({exc.strerror or exc}).") from None
-    return parse_settings(data, target, names)
+    return parse_settings(data, target, names() if callable(names) else names)
 
 
 # ---------------------------------------------------------------- what the file says

@@ -21,9 +21,6 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from plotext._dict import color_codes as _COLOR_CODES
-from plotext._figure import _figure_class as _Figure
-
 RGB = tuple[int, int, int]
 ColorValue = str | int | RGB  # a plotext colour name ("blue+"), a 256-colour code, or an RGB tuple
 
@@ -207,9 +204,12 @@ def draw_figure(spec: ChartSpec, *, width: int, height: int, palette: Palette = 
     if spec.empty:
         text = _centered([spec.title, "", spec.empty], width, height)
         return (to_ascii(text) if ascii else text), None
+    # imported here, with the first chart drawn: the app's start (a chart hidden at first) does not wait for it
+    from plotext._figure import _figure_class
+
     glyphs = _glyphs(spec, ascii)
     legend = _legend(spec, glyphs, palette, width, ascii)
-    fig = _Figure()
+    fig = _figure_class()
     plot_height = height - 1 if legend else height
     fig.plot_size(width, plot_height)
     fig._set_size(width, plot_height)
@@ -386,8 +386,15 @@ def _ansi(colour: ColorValue) -> str:
         return "\x1b[38;2;{};{};{}m".format(*colour)
     if isinstance(colour, int):
         return f"\x1b[38;5;{colour}m"
-    code = _COLOR_CODES.get(colour)
+    code = colour_code(colour)
     return f"\x1b[38;5;{code}m" if code is not None else ""
+
+
+def colour_code(name: str) -> int | None:
+    """The 256-colour code of a plotext colour name (``"blue+"``), None when plotext has no such name."""
+    from plotext._dict import color_codes  # on first use, not at import (see draw_figure)
+
+    return color_codes.get(name)
 
 
 _BAR_FILLS = {True: "#=+%", False: ("sd", "▓", "▒", "░")}

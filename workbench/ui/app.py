@@ -5,6 +5,7 @@ keys that move through the numbers; dialogs are screens of their own.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from dataclasses import replace
@@ -27,12 +28,8 @@ from workbench.present.table import counted
 from workbench.present.writers import default_filename, write_table
 from workbench.ui.cohort_table import CohortTable
 from workbench.ui.commands import ActionCommands
-from workbench.ui.confirm_dialog import ConfirmDialog
-from workbench.ui.customers_screen import CustomerSource, CustomersScreen
-from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.flow_view import FlowView
 from workbench.ui.formula_panel import CellInfo
-from workbench.ui.help_screen import HelpScreen, binding_rows
 from workbench.ui.loading import (
     CLOCK_SECONDS,
     Cancelled,
@@ -45,6 +42,9 @@ from workbench.ui.main_screen import MainScreen
 from workbench.ui.model import Analysis, ViewSettings, compute
 from workbench.ui.problems_screen import ProblemsScreen
 from workbench.ui.views import cell_info
+
+# The dialogs and the customers screen are imported where they open, not with the app: the first screen does
+# not wait for them (workbench.ui.keymap imports them all, to know every binding a settings file may name).
 
 ABOUT = ("CRR = ((CE − CN) / CS) × 100: CS customers at the start of a period, CN new during it, CE at its end. "
          "Cells marked ~ belong to a period that is not over. Values from data files are shown literally.")
@@ -63,6 +63,7 @@ class RetentionApp(App[None]):
     _clock: Timer | None = None  # draws the loading line from the job's progress
     _shown: tuple[str, float] | None = None  # what the loading line shows
     ascii_charts: reactive[bool] = reactive(False, init=False)  # plain ASCII charts; the chart boxes read it
+    collector_paused = False  # run_app turned Python's cyclic garbage collector off for the start (see there)
 
     def __init__(self, paths: list[str] | None = None, load_options: LoadOptions | None = None,
                  settings: ViewSettings | None = None, *, ascii_charts: bool = False,
@@ -143,6 +144,10 @@ class RetentionApp(App[None]):
         if self._clock is not None:
             self._clock.pause()
         self.main.show_loading(False)
+        if self.collector_paused:  # the first load ended: what the start made stays, and is never scanned again
+            self.collector_paused = False
+            gc.freeze()
+            gc.enable()
 
     def _current(self, job: Job) -> bool:
         """Whether a finished job's result is still wanted: not cancelled, not replaced by a newer job."""
@@ -314,6 +319,8 @@ class RetentionApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - a database gone, a file moved: said, never a traceback
             self._customers_failed(exc)
             return
+        from workbench.ui.customers_screen import CustomerSource, CustomersScreen
+
         title = f"{analysis.spec.noun.capitalize()} {period}: {term} customers"
         source = CustomerSource(self.load_result.datasets, dataset.kind, analysis.report.options)
         self.call_from_thread(self.push_screen, CustomersScreen(title, list(ids), f"{term}-{period}", source))
@@ -335,6 +342,8 @@ class RetentionApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - a database gone, a file moved: said, never a traceback
             self._customers_failed(exc)
             return
+        from workbench.ui.customers_screen import CustomerSource, CustomersScreen
+
         title = f"Cohort {info.cohort}, +{info.k} {info.noun}s ({info.period}): active customers"
         name = f"customers-{info.cohort}-plus{info.k}"
         source = CustomerSource(self.load_result.datasets, dataset.kind, analysis.report.options)
@@ -349,6 +358,8 @@ class RetentionApp(App[None]):
     # ------------------------------------------------------------ help, export, reload, ASCII
 
     def action_help(self) -> None:
+        from workbench.ui.help_screen import HelpScreen, binding_rows
+
         focused_help = getattr(self.focused, "HELP", None) if self.focused is not None else None
         about = f"{focused_help}\n\n{ABOUT}" if focused_help else ABOUT
         self.push_screen(HelpScreen(binding_rows(self.screen), about))
@@ -360,6 +371,9 @@ class RetentionApp(App[None]):
         return self.main.current_export()
 
     def action_export(self) -> None:
+        from workbench.ui.confirm_dialog import ConfirmDialog
+        from workbench.ui.export_dialog import ExportDialog
+
         table = self.current_export()
         if table is None or not table.headers:
             self.notify("Nothing to export in this view yet.", severity="warning")
@@ -421,5 +435,15 @@ def run_app(paths: list[str], load_options: LoadOptions, analysis: AnalysisOptio
         ascii_charts = wants_ascii(sys.__stdout__)
     app = RetentionApp(paths, load_options, settings, ascii_charts=ascii_charts, source=source, keymap=keymap,
                        theme=theme)
-    app.run()
+    # The start makes many objects that live as long as the app (widgets, styles, the loaded data's wrappers):
+    # the collector's passes over them, looking for cycles, were about a tenth of the first screen's time.
+    # It is off until the first load ends (or fails, or is cancelled); then they are frozen and it runs again.
+    if gc.isenabled():
+        gc.disable()
+        app.collector_paused = True
+    try:
+        app.run()
+    finally:  # the app ended before its first load did (quit at once, an error): the collector runs again
+        if app.collector_paused:
+            gc.enable()
     return app.return_code or 0

@@ -59,10 +59,14 @@ class DataPanel(Widget):
         table = self.query_one(FilesTable)
         for column in files_table([]).columns:
             table.add_column(column.name, key=column.name)
+        if self.reports is not None:  # given before it mounted (its tab was opened after the load)
+            self._show(self.reports)
 
     def watch_reports(self, reports: list[FileReport] | None) -> None:
-        if not self.is_mounted:
-            return
+        if self.is_mounted:
+            self._show(reports)
+
+    def _show(self, reports: list[FileReport] | None) -> None:
         table = self.query_one(FilesTable)
         table.clear()
         files = files_table(reports or [])

@@ -44,6 +44,17 @@ class FlowView(KeyTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
+    def on_mount(self) -> None:
+        if self.analysis is not None:  # given before it mounted (its tab was opened after the load)
+            self.watch_analysis(self.analysis)
+            self.call_after_refresh(self._period_at_top)
+
+    def _period_at_top(self) -> None:
+        """Scroll as the table did when it was made hidden at the start and followed the period from there
+        (a hidden table has no height: each move put the cursor's row at the top): the current period's row
+        first, or the end of the table in view. Once shown, the cursor scrolls only as far as it must."""
+        self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+
     def watch_analysis(self, analysis: Analysis | None) -> None:
         self.clear(columns=True)
         if analysis is None:

@@ -123,3 +123,8 @@ class FormulaPanel(Static):
 
     def watch_view(self, view: FormulaView | None) -> None:
         self.update(Text("Loading…") if view is None else formula_text(view), layout=False)
+
+    def one_line(self) -> str:
+        """What the panel shows, on one line (what ``y`` copies away from the triangle)."""
+        shown = self.content.plain if isinstance(self.content, Text) else str(self.content)
+        return " ".join(line.strip() for line in shown.splitlines() if line.strip())

@@ -15,7 +15,12 @@ from textual.dom import DOMNode
 from textual.keys import Keys, _character_to_key
 from textual.theme import BUILTIN_THEMES
 
-import workbench.ui.app  # noqa: F401  (imports every screen and widget of the app, which known_bindings walks)
+# every screen and widget of the app, which known_bindings walks (the app imports some where they open)
+import workbench.ui.app  # noqa: F401
+import workbench.ui.confirm_dialog  # noqa: F401
+import workbench.ui.customers_screen  # noqa: F401
+import workbench.ui.export_dialog  # noqa: F401
+import workbench.ui.help_screen  # noqa: F401
 from workbench.settings_file import EVERYWHERE, AppNames, KnownBinding
 from workbench.ui.key_order import declared_bindings
 

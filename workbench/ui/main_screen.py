@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import ProgressBar, Static, TabbedContent, TabPane
 
 from workbench.io.problems import FileReport
 from workbench.metrics import UNITS
@@ -29,14 +29,16 @@ from workbench.ui.charts import ChartBox
 from workbench.ui.cohort_table import CohortTable
 from workbench.ui.data_panel import DataPanel
 from workbench.ui.flow_view import FlowView
+from workbench.ui.footer import OncePerFrameFooter
 from workbench.ui.formula_panel import CellInfo, FormulaPanel
 from workbench.ui.key_order import DeclaredKeyOrder
 from workbench.ui.model import CELL_VIEWS, REVENUE_VIEWS, Analysis, next_cell_view
 from workbench.ui.panel_base import ReportPanel
 from workbench.ui.period_prompts import as_of_dialog, goto_dialog
-from workbench.ui.ramp import STEPS, build_ramp
+from workbench.ui.ramp import build_ramp, legend
+from workbench.ui.tab_pane import LazyTabPane, PanelState, panels_in
 from workbench.ui.tabs import TABS, ExportContext, tab
-from workbench.ui.views import cell_info, cell_text, formula_view, parse_as_of, status_line, step_for
+from workbench.ui.views import at_ends, cell_info, cell_text, formula_view, parse_as_of, status_line, step_for
 
 PLAY_SECONDS = 0.8
 
@@ -100,6 +102,8 @@ class MainScreen(DeclaredKeyOrder, Screen):
         super().__init__()
         self.analysis: Analysis | None = None
         self.reports: list[FileReport] = []
+        self._reports_given: list[FileReport] | None = None  # what the Data tab shows (None: nothing yet)
+        self._empty_text: str | None = None  # what the panels say without an analysis (None: their own)
         self.cell: CellInfo | None = None
         # the calendar moment the analyst chose (the start of the period they moved to): a granularity change,
         # a reload or a toggle maps it to the new periods without moving it, so month → week → month comes back
@@ -114,18 +118,15 @@ class MainScreen(DeclaredKeyOrder, Screen):
             yield Static(Text("Loading…"), id="loading-label")
             yield ProgressBar(total=1.0, show_eta=False, id="loading-bar")
         with TabbedContent(initial=TABS[0].id, id="tabs"):
-            for t in TABS:
-                with TabPane(t.title, id=t.id):
-                    yield from t.compose()
-        yield Footer(compact=True)
+            for t in TABS:  # only the first tab's widgets now; the others' when first shown (see _fill)
+                yield LazyTabPane(t, filled=t is TABS[0])
+        yield OncePerFrameFooter(compact=True)
 
     def on_mount(self) -> None:
         # kept, so that a dialog on top never hides them from a query
         self.table = self.query_one(CohortTable)
         self.formula = self.query_one(FormulaPanel)
-        self.panels = (self.query_one(FlowView), *self.query(ReportPanel))
-        self.data_panel = self.query_one(DataPanel)
-        self.charts = tuple(self.query(ChartBox))
+        self._collect()
         self.tabs = self.query_one(TabbedContent)
         self.status = self.query_one("#status", Static)
         self.loading_box = self.query_one("#loading")
@@ -136,6 +137,20 @@ class MainScreen(DeclaredKeyOrder, Screen):
         self._apply_ramp()
         self.table.focus()
         self.post_message(self.Ready())
+
+    def _collect(self) -> None:  # the panels and charts made so far (a tab's are made when first shown)
+        self.panels = panels_in(self)
+        self.data_panel = next(iter(self.query(DataPanel)), None)
+        self.charts = tuple(self.query(ChartBox))
+
+    def _state(self) -> PanelState:
+        cohort = self.table.triangle_row(self.table.cursor_coordinate.row)  # as _give_cohort gives the charts
+        return PanelState(self.analysis, self.period, cohort, self._reports_given, self._empty_text)
+
+    async def _fill(self, pane: LazyTabPane) -> None:
+        """Make a tab's widgets the first time it is shown, with the numbers on screen."""
+        if await pane.fill(self._state):
+            self._collect()
 
     # ------------------------------------------------------------ what the app hands over
 
@@ -151,7 +166,9 @@ class MainScreen(DeclaredKeyOrder, Screen):
 
     def show_reports(self, reports: list[FileReport]) -> None:
         self.reports = list(reports)
-        self.data_panel.reports = reports
+        self._reports_given = reports
+        if self.data_panel is not None:
+            self.data_panel.reports = reports
 
     def show_message(self, text: str) -> None:
         """No analysis to show (nothing usable was loaded, or the first load was cancelled): clear every
@@ -161,6 +178,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
         self.cell = None
         self.table.triangle = None
         self.table.current = None
+        self._empty_text = text
         for panel in self.panels:
             if isinstance(panel, ReportPanel):
                 panel.empty_text = text
@@ -241,7 +259,7 @@ class MainScreen(DeclaredKeyOrder, Screen):
     def watch_period(self, old: int, new: int) -> None:
         self._sync_period(move_cursor=True)
         count = len(self.analysis.flow_rows) if self.analysis else 0
-        if _at_ends(old, count) != _at_ends(new, count):  # the footer dims n/p only at the ends; refreshing
+        if at_ends(old, count) != at_ends(new, count):  # the footer dims n/p only at the ends; refreshing
             self.refresh_bindings()  # the bindings on every step made the footer recompose all its keys
 
     def _sync_period(self, move_cursor: bool, prefer_row: int | None = None) -> None:
@@ -275,7 +293,9 @@ class MainScreen(DeclaredKeyOrder, Screen):
                 box.cohort = cohort
 
     @on(TabbedContent.TabActivated)
-    def _tab_shown(self) -> None:
+    async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if isinstance(event.pane, LazyTabPane):  # a click on the tab, or a key (then already filled)
+            await self._fill(event.pane)
         self.call_after_refresh(self._give_cohort)
 
     @on(CohortTable.CursorMoved)
@@ -420,25 +440,22 @@ class MainScreen(DeclaredKeyOrder, Screen):
         """Copy what is under the cursor: the cohort cell on the Cohorts tab, else the current formula."""
         if self.analysis is None:
             return
-        if self.tabs.active == TABS[0].id and self.cell is not None:
-            text = cell_text(self.cell)
-        else:
-            content = self.formula.content
-            shown = content.plain if isinstance(content, Text) else str(content)
-            text = " ".join(line.strip() for line in shown.splitlines() if line.strip())
+        on_cell = self.tabs.active == TABS[0].id and self.cell is not None
+        text = cell_text(self.cell) if on_cell else self.formula.one_line()
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied: {text[:70]}{'…' if len(text) > 70 else ''}", markup=False)
 
-    def action_toggle_curves(self) -> None:
+    async def action_toggle_curves(self) -> None:
         """Swap the formula panel under the triangle for the retention curves, and back. On terminals of 150
         columns or more both sit beside the triangle and this only remembers the choice for narrower ones."""
         self.query_one("#cohorts", TabPane).toggle_class("-curves")
         if self.tabs.active != "cohorts":
-            self.action_show_tab("cohorts")
+            await self.action_show_tab("cohorts")
         self.call_after_refresh(self._give_cohort)  # the curves just became visible: give them the cursor
 
-    def action_show_tab(self, tab_id: str) -> None:
+    async def action_show_tab(self, tab_id: str) -> None:
         self.tabs.active = tab_id
+        await self._fill(self.query_one(f"#{tab_id}", LazyTabPane))  # before the next key: its focus needs them
         self.call_after_refresh(self._focus_tab_content, tab_id)
 
     def _focus_tab_content(self, tab_id: str) -> None:
@@ -453,40 +470,23 @@ class MainScreen(DeclaredKeyOrder, Screen):
             if focusable:
                 focusable[0].focus()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if self.app.loading:
             self.app.cancel_loading()
         elif self.playing:
             self.playing = False
         elif self.tabs.active != TABS[0].id:
-            self.action_show_tab(TABS[0].id)
+            await self.action_show_tab(TABS[0].id)
 
     # ------------------------------------------------------------ status line and legend
 
     def update_status(self, note: str | None = None) -> None:
-        settings = self.app.settings
-        text = status_line(self.analysis, self.cell_view, self.playing)
-        if self.analysis is None and note:
-            text += f" · {note}"
-        if self.analysis is not None and self.analysis.settings.key() != settings.key():
-            text += f"  ·  computing by {settings.unit}…"
-        self.status.update(Text(text))
+        self.status.update(Text(status_line(self.analysis, self.cell_view, self.playing, self.app.settings, note)))
 
     def _apply_ramp(self) -> None:
         self.table.ramp = build_ramp(self.app.get_css_variables(), ansi=self.app.current_theme.ansi)
         self._update_legend()
 
     def _update_legend(self) -> None:
-        ramp = self.table.ramp
-        if ramp is None:
-            return
-        legend = Text()
-        legend.append("% of +0 revenue" if self.cell_view in REVENUE_VIEWS else "%")
-        for index in range(STEPS):
-            legend.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
-        legend.append(" · ~ not over · underlined: current period")
-        self.legend.update(legend)
-
-
-def _at_ends(position: int, count: int) -> tuple[bool, bool]:
-    return position <= 0, position >= count - 1
+        if self.table.ramp is not None:
+            self.legend.update(legend(self.table.ramp, self.cell_view in REVENUE_VIEWS))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.style import Style
+from rich.text import Text
 from textual.color import Color
 
 STEPS = 5
@@ -59,3 +60,13 @@ def build_ramp(variables: dict[str, str], ansi: bool) -> Ramp:
         text = background.get_contrast_text(1.0)
         styles.append(Style(bgcolor=background.rich_color, color=text.rich_color))
     return Ramp(tuple(styles))
+
+
+def legend(ramp: Ramp, revenue: bool) -> Text:
+    """The line under the triangle: each step of the ramp with its lower bound, and what ~ and underlines mean."""
+    text = Text()
+    text.append("% of +0 revenue" if revenue else "%")
+    for index in range(STEPS):
+        text.append(f" {index * 100 // STEPS}+ ", style=ramp.styles[index])
+    text.append(" · ~ not over · underlined: current period")
+    return text

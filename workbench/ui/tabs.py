@@ -1,8 +1,9 @@
 """Every tab of the main screen, declared once: its id, key, title, what it holds and what ctrl+s exports.
 
-The main screen composes its panes, makes its key bindings (``1`` … ``7``, with ids ``tab.<id>`` that help,
-the palette and the footer read) and chooses what to export from :data:`TABS`; adding a tab is one entry
-here and its panel. Exports come from :mod:`workbench.present`, the same tables as ``workbench report``.
+The main screen composes its panes (a pane's widgets when it is first shown: see
+:mod:`workbench.ui.tab_pane`), makes its key bindings (``1`` … ``7``, with ids ``tab.<id>`` that help, the
+palette and the footer read) and chooses what to export from :data:`TABS`; adding a tab is one entry here and
+its panel. Exports come from :mod:`workbench.present`, the same tables as ``workbench report``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from workbench.io.text import printable
 from workbench.ui.formula_panel import CellInfo, FormulaView
-from workbench.ui.model import CELL_NAMES, Analysis
+from workbench.ui.model import CELL_NAMES, Analysis, ViewSettings
 
 
 def cell_info(analysis: Analysis, row: int | None, k: int, view: str = "percent") -> CellInfo | None:
@@ -49,11 +49,18 @@ def formula_view(analysis: Analysis, position: int, cell: CellInfo | None) -> Fo
     return FormulaView(rows[position], position, len(rows), analysis.report.kind, noun, cell)
 
 
-def status_line(analysis: Analysis | None, view: str, playing: bool) -> str:
+def status_line(analysis: Analysis | None, view: str, playing: bool, settings: ViewSettings | None = None,
+                note: str | None = None) -> str:
     """Kinds, period, retention mode, what the cells show, and the as-of (``set`` when chosen with @ or
-    --as-of, else the data's end)."""
+    --as-of, else the data's end); ``computing`` while the analysis is not yet the one for ``settings``
+    (those asked for); without an analysis, ``note`` (why there is none)."""
     if analysis is None:
-        return "Retention Workbench"
+        return "Retention Workbench" + (f" · {note}" if note else "")
+    computing = settings is not None and analysis.settings.key() != settings.key()
+    return _status(analysis, view, playing) + (f"  ·  computing by {settings.unit}…" if computing else "")
+
+
+def _status(analysis: Analysis, view: str, playing: bool) -> str:
     report = analysis.report
     chosen = " (set)" if analysis.settings.as_of is not None else ""
     parts = [
@@ -118,3 +125,8 @@ def cell_text(cell: CellInfo) -> str:
         return f"Cohort {cell.cohort} +{cell.k} {cell.noun}s ({cell.period}): {cell.revenue_words()}{tail}"
     return (f"Cohort {cell.cohort} +{cell.k} {cell.noun}s ({cell.period}): {cell.active:,} active / "
             f"{cell.size:,} in the cohort = {value}{tail}")
+
+
+def at_ends(position: int, count: int) -> tuple[bool, bool]:
+    """Whether ``position`` is the first and the last of ``count`` periods (the footer dims p and n there)."""
+    return position <= 0, position >= count - 1

@@ -23,7 +23,6 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from plotext._dict import color_codes as COLOR_CODES
 from rich.color import Color as RichColor
 from rich.style import Style
 from rich.text import Text
@@ -37,6 +36,7 @@ from workbench.charts.base import (
     Canvas,
     ChartSpec,
     Palette,
+    colour_code,
     draw,
     draw_figure,
     palette_from_rgb,
@@ -82,7 +82,7 @@ def marker_style(colour) -> Style:
     """A Rich style for a palette colour (RGB tuple, 256-colour code or plotext colour name)."""
     if isinstance(colour, tuple):
         return Style(color=RichColor.from_rgb(*colour))
-    code = colour if isinstance(colour, int) else COLOR_CODES.get(colour)
+    code = colour if isinstance(colour, int) else colour_code(colour)
     return Style(color=RichColor.from_ansi(code)) if code is not None else Style()
 
 
