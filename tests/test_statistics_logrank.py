@@ -6,11 +6,11 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chi2
 
-from workbench.metrics.statistics.logrank import LogRank, describe, format_p, logrank
+from workbench.metrics.statistics.logrank import LogRank, chi2_tail, describe, format_p, logrank
 
 lifelines_statistics = pytest.importorskip("lifelines.statistics")
 
@@ -107,3 +107,12 @@ def test_order_of_groups_does_not_change_the_test():
     a = logrank(groups)
     b = logrank(dict(reversed(list(groups.items()))))
     assert a.statistic == pytest.approx(b.statistic, rel=1e-12) and np.isclose(a.p_value, b.p_value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.one_of(st.floats(0, 50), st.floats(0, 2000), st.sampled_from([0.0, 1e-12, 3.84, 700.0, 1500.0])),
+       df=st.integers(1, 40))
+def test_the_chi_square_tail_is_scipys(x, df):
+    """The closed form the p-value is computed with agrees with scipy.stats.chi2.sf, tiny tails included."""
+    expected = chi2.sf(x, df)
+    assert chi2_tail(x, df) == pytest.approx(expected, rel=1e-9, abs=1e-300)
