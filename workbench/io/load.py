@@ -195,7 +195,7 @@ def load_file(path: str, options: LoadOptions, step: StepCallback | None = None)
         if scanned is not FULL_LOAD:
             return report, scanned
     try:
-        parsed, frame = read_rows(raw, schema, cmap, options, report)
+        parsed, frame = read_rows(raw, schema, cmap, options.tz, report)
     except Exception as exc:  # a malformed body (unclosed quote, bad UTF-8 in a binary column, ...)
         return _unreadable(report, path, exc), None
     report.rows_read = parsed.rows.height
@@ -230,7 +230,7 @@ def _load_columnar(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: L
     scan of the file, read again by each reduction. :data:`FULL_LOAD` (before any problem is reported) when
     some text times are not all in one format: those are parsed again one by one, which needs the rows."""
     fast = fast_formats(raw.frame, schema, cmap, options.tz)
-    plan = parse_plan(raw.frame, schema, cmap, options, fast, raw.date_system)
+    plan = parse_plan(raw.frame, schema, cmap, options.tz, fast, raw.date_system)
     scan = scan_checks(plan, cmap, options.drop_duplicates, _now(options))
     if any(scan.flags.get_column(flag_name(c)).any() for c in scan.checks if c.code == "bad_date" and c.role in fast):
         return FULL_LOAD

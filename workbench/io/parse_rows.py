@@ -9,7 +9,6 @@ and, for the values that format misses, parsed again one by one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -21,9 +20,6 @@ from workbench.io.problems import FileReport, Problem
 from workbench.io.quotes import find_stray_quotes, is_quote_error, read_with_python_csv, stray_quote_problem
 from workbench.io.ragged import is_ragged_error
 
-if TYPE_CHECKING:
-    from workbench.io.load import LoadOptions
-
 ROW = "__row"
 
 TIME_COLUMNS = {"time": "ts", "start": "start", "end": "end"}
@@ -31,13 +27,13 @@ FAST_SAMPLE = 2_000
 FAST_HEAD = 100_000
 
 
-def read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
+def read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, tz: str,
                report: FileReport) -> tuple[pl.DataFrame, pl.LazyFrame]:
     """Every row parsed, and the frame it was parsed from. A CSV with lines longer than its header is read
     again without their extra fields, one with a quote inside a value is read again as Excel reads it (the
     report says which lines, either way). Raises when the file still cannot be read."""
     try:
-        return parse_rows(raw.frame, schema, cmap, options, raw.date_system), raw.frame
+        return parse_rows(raw.frame, schema, cmap, tz, raw.date_system), raw.frame
     except Exception as exc:
         if raw.format not in ("csv", "tsv"):
             raise
@@ -49,7 +45,7 @@ def read_rows(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: LoadOp
         else:
             raise
     report.problems.append(problem)
-    return parse_rows(frame, schema, cmap, options, raw.date_system), frame
+    return parse_rows(frame, schema, cmap, tz, raw.date_system), frame
 
 
 def _read_stray_quotes(raw: RawTable, names: list[str], exc: Exception) -> tuple[pl.LazyFrame, Problem]:
@@ -88,13 +84,13 @@ def raw_values(source: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, row: in
         [as_text(col, schema[col]).alias(role) for role, col in cols.items()]).collect().row(0, named=True)
 
 
-def parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
+def parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: str,
                date_system: int | None = None) -> Parsed:
     for name, expr in cmap.derived.items():  # in order: one may be made from an earlier one
         frame = frame.with_columns(expr.alias(name))
-    fast = fast_formats(frame, schema, cmap, options.tz)
-    plan = parse_plan(frame, schema, cmap, options, fast, date_system)
-    rows = _reparse_times(plan.collect(engine="streaming"), frame, schema, cmap, fast, options.tz)
+    fast = fast_formats(frame, schema, cmap, tz)
+    plan = parse_plan(frame, schema, cmap, tz, fast, date_system)
+    rows = _reparse_times(plan.collect(engine="streaming"), frame, schema, cmap, fast, tz)
     return Parsed(rows, frame, schema, cmap, extras_of(frame, schema, cmap))
 
 
@@ -169,7 +165,7 @@ def _is_missing(col: str, dtype: pl.DataType) -> pl.Expr:
     return text.is_null() | (text == "")
 
 
-def parse_plan(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options: LoadOptions,
+def parse_plan(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: str,
                fast: dict[str, tuple[str, str]] | None = None, date_system: int | None = None) -> pl.LazyFrame:
     """Canonical typed columns, a ``__missing_<role>`` flag for each typed role (so checks can tell 'missing'
     from 'unreadable' without a text copy of every value) and a hash of the whole source row."""
@@ -180,7 +176,7 @@ def parse_plan(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, options:
         if role == "id":
             exprs.append(as_text(col, dtype).alias("customer_id"))
         elif role in ("time", "start", "end"):
-            exprs.append(parse_time(col, dtype, options.tz, (fast or {}).get(role), date_system)
+            exprs.append(parse_time(col, dtype, tz, (fast or {}).get(role), date_system)
                          .alias(TIME_COLUMNS[role]))
         elif role == "score":
             exprs.append(parse_number(col, dtype).alias("__score_f"))
