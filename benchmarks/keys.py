@@ -2,8 +2,13 @@
 the screen, side by side with the floor, a bare Textual app that redraws a 120×35 screen of numbers on the
 same keys.
 
-    .venv/bin/python benchmarks/keys.py [--presses 20] [--cdnow PATH] [--cases weekly,cdnow-day,loading]
-                                        [--big PATH] [--big-rows 10000000] [--timeline]
+    .venv/bin/python benchmarks/keys.py [--presses 20] [--cdnow PATH] [--cases sample,weekly,cdnow-day,loading]
+                                        [--launches 7] [--big PATH] [--big-rows 10000000] [--timeline]
+
+Case ``sample``: the first full screen of the bundled sample (``workbench`` with no argument), from launch to
+every panel drawn, ``--launches`` times, each launch following one of the floor's: median and max of each.
+(Python writes no bytecode cache when ``PYTHONDONTWRITEBYTECODE`` is set, as in some shells: every launch
+then compiles the package again, about 0.1 s more than an installed app.)
 
 Cases: ``weekly`` opens a generated 20,000-customer sample (``workbench sample DIR --seed 7 --customers
 20000``, written to a temporary directory) by week; ``cdnow-day`` opens the CDNOW log by day. The app and
@@ -282,11 +287,27 @@ def run_loading_case(command: str, cwd: str, floor: Session, timeline: bool = Fa
         cancel.close()
 
 
+def first_screens(app: str, floor: str, tmp: str, launches: int) -> str:
+    """The first full screen of the bundled sample, each launch after one of the floor's: a line of figures."""
+    ours, theirs = [], []
+    for _ in range(launches):
+        for command, ready, times in ((floor, lambda s: "floor ready" in s, theirs), (app, app_ready, ours)):
+            session = Session(command, tmp)
+            try:
+                times.append(session.start(ready))
+            finally:
+                session.close()
+    return (f"{'first screen, sample':<22} {statistics.median(ours):7.2f} s median, {max(ours):.2f} s max; floor "
+            f"{statistics.median(theirs):.2f} s median, {max(theirs):.2f} s max ({launches} launches each)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--cdnow", type=Path, default=CDNOW)
-    parser.add_argument("--cases", default="weekly,cdnow-day", help="any of weekly, cdnow-day, loading")
+    parser.add_argument("--cases", default="sample,weekly,cdnow-day",
+                        help="any of sample, weekly, cdnow-day, loading")
+    parser.add_argument("--launches", type=int, default=7, help="sample case: launches of the app and the floor")
     parser.add_argument("--big", type=Path, help="the big event log of the loading case (default: generated)")
     parser.add_argument("--big-rows", type=int, default=10_000_000)
     parser.add_argument("--timeline", action="store_true", help="loading case: print every press and the step")
@@ -305,6 +326,9 @@ def main() -> None:
         first = floor.start(lambda s: "floor ready" in s)
         print(f"{'floor (bare Textual)':<22} {first:7.2f} s", flush=True)
         try:
+            if "sample" in cases:
+                print(first_screens(f"{python} -m workbench", f"{python} {floor_app}", tmp, args.launches),
+                      flush=True)
             if "weekly" in cases:
                 sample = Path(tmp) / "sample"
                 subprocess.run([python, "-m", "workbench", "sample", str(sample), "--seed", "7",
