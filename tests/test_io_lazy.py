@@ -181,3 +181,20 @@ def test_a_clean_parquet_file_is_checked_without_holding_its_rows(tmp_path: Path
     result = load([str(path)], NOW)
     assert isinstance(result.datasets["events"].canonical, pl.LazyFrame)
     assert result.reports[0].rows_kept == 2
+
+
+def test_a_damaged_parquet_file_is_said_to_be_damaged(tmp_path: Path):
+    """Bytes flipped inside a column chunk: the file's footer reads, its rows do not. One problem naming the
+    file, with a fix for a binary file (not a CSV's advice about fields per line), and no traceback."""
+    path = tmp_path / "events.parquet"
+    frame = pl.DataFrame({"user_id": [f"u{i}" for i in range(5_000)],
+                          "timestamp": [START + timedelta(minutes=i) for i in range(5_000)]})
+    frame.write_parquet(path, compression="zstd", statistics=False)
+    data = bytearray(path.read_bytes())
+    for i in range(200, len(data) // 2, 5):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    result = load([str(path)], NOW)
+    problems = result.reports[0].problems
+    assert [p.code for p in problems] == ["unreadable"] and "events" not in result.datasets
+    assert "damaged" in problems[0].fix and "fields" not in problems[0].fix

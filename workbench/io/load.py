@@ -191,7 +191,7 @@ def load_file(path: str, options: LoadOptions, step: StepCallback | None = None)
         try:
             scanned = _load_columnar(raw, schema, cmap, options, report, step)
         except Exception as exc:  # a damaged file
-            return _unreadable(report, path, exc), None
+            return _unreadable(report, path, exc, text=False), None
         if scanned is not FULL_LOAD:
             return report, scanned
     try:
@@ -257,11 +257,13 @@ def _load_columnar(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: L
     return Rows(_canonical(plan, float_ids), extras, keep, revenue)
 
 
-def _unreadable(report: FileReport, path: str, exc: Exception) -> FileReport:
+def _unreadable(report: FileReport, path: str, exc: Exception, text: bool = True) -> FileReport:
+    """A file whose body stops the reader: a text file's lines, or a damaged binary file (``text`` False)."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     report.problems.append(Problem(
         "unreadable", Severity.ERROR, path, f"the file could not be read to the end ({printable(first, 160)})",
-        "check that every line has the same number of fields and the file is not truncated"))
+        "check that every line has the same number of fields and the file is not truncated" if text else
+        "the file is damaged (an interrupted copy or save?): write it again from its source"))
     return report
 
 
