@@ -142,6 +142,11 @@ def checks(cmap: ColumnMap, drop_duplicates: bool, now: datetime, held: dict[str
     return found
 
 
+def is_repeat(check: Check) -> bool:
+    """The repeated-rows check, whose flags come from the rows' hashes rather than an expression of a row."""
+    return check.code == "duplicate_rows"
+
+
 RawReader = Callable[[int, list[str]], dict[str, str | None]]
 TextReader = Callable[[int, str], str | None]  # (1-based row, canonical text column) → its value
 
@@ -151,14 +156,14 @@ def flag_name(check: Check) -> str:
     return f"{check.code}:{check.role}"
 
 
-def check_flags(parsed: pl.DataFrame | pl.LazyFrame, found: list[Check]) -> pl.DataFrame | pl.LazyFrame:
-    """One boolean column per check (:func:`flag_name`): whether the row has that problem."""
-    return parsed.select([c.bad.fill_null(False).alias(flag_name(c)) for c in found])
+def flag_exprs(found: list[Check]) -> list[pl.Expr]:
+    """One boolean column per check (named by :func:`flag_name`): whether the row has that problem."""
+    return [c.bad.fill_null(False).alias(flag_name(c)) for c in found]
 
 
 def run_checks(flags: pl.DataFrame, found: list[Check], cmap: ColumnMap, report: FileReport,
                text_value: TextReader, raw_values: RawReader) -> tuple[pl.Series | None, list[Check]]:
-    """Add a problem per failing check from the rows' ``flags`` (:func:`check_flags`), and return the rows
+    """Add a problem per failing check from the rows' ``flags`` (:func:`flag_exprs`), and return the rows
     to keep (None: every row) and the checks that dropped rows. ``text_value(row, column)`` gives a canonical
     text value of a row, ``raw_values(row, roles)`` the source text of its typed roles."""
     flags = flags.select([pl.col(flag_name(c)).alias(f"b{i}") for i, c in enumerate(found)])

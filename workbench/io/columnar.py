@@ -19,7 +19,7 @@ from datetime import datetime
 
 import polars as pl
 
-from workbench.io.checks import Check, checks, flag_name, text_needles
+from workbench.io.checks import Check, checks, flag_exprs, flag_name, is_repeat, text_needles
 from workbench.io.columns import ColumnMap
 
 HASH = "__hash"
@@ -45,21 +45,16 @@ class Scan:
 def scan_checks(plan: pl.LazyFrame, cmap: ColumnMap, drop_duplicates: bool, now: datetime) -> Scan:
     """Check the parsed rows of ``plan`` (see :func:`workbench.io.parse_rows.parse_plan`) without holding them."""
     needles = text_needles(cmap)
-    first = [c for c in checks(cmap, drop_duplicates, now, dict.fromkeys(needles, False)) if not _is_repeat(c)]
+    first = [c for c in checks(cmap, drop_duplicates, now, dict.fromkeys(needles, False)) if not is_repeat(c)]
     held = [pl.col(col).str.contains_any(words).fill_null(False).alias(f"__holds_{col}")
             for col, words in needles.items()]
     revenue = [pl.col("revenue").is_not_null().alias(REVENUE_PRESENT)] if "revenue" in cmap.roles else []
-    rows = plan.select(pl.col(HASH), *[c.bad.fill_null(False).alias(flag_name(c)) for c in first], *held,
+    rows = plan.select(pl.col(HASH), *flag_exprs(first), *held,
                        *revenue).collect(engine="streaming")
     holds = {col: bool(rows.get_column(f"__holds_{col}").any()) for col in needles}
     found = checks(cmap, drop_duplicates, now, holds)
     flags = rows.select([flag_name(c) for c in first])
-    more = [c for c in found if not _is_repeat(c) and flag_name(c) not in flags.columns]
+    more = [c for c in found if not is_repeat(c) and flag_name(c) not in flags.columns]
     if more:  # some text holds what a content check looks for: those checks, on those columns only
-        flags = flags.hstack(plan.select([c.bad.fill_null(False).alias(flag_name(c)) for c in more])
-                             .collect(engine="streaming"))
+        flags = flags.hstack(plan.select(flag_exprs(more)).collect(engine="streaming"))
     return Scan(found, flags, rows.get_column(HASH), rows.get_column(REVENUE_PRESENT) if revenue else None)
-
-
-def _is_repeat(check: Check) -> bool:
-    return check.code == "duplicate_rows"

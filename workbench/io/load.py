@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-from workbench.io.checks import check_flags, checks, flag_name, run_checks, text_holds
+from workbench.io.checks import checks, flag_exprs, flag_name, is_repeat, run_checks, text_holds
 from workbench.io.cohorts import detect as cohort_table
 from workbench.io.cohorts import load_cohort_table, not_a_cohort_table
 from workbench.io.columnar import scan_checks
@@ -206,8 +206,9 @@ def load_file(path: str, options: LoadOptions, step: StepCallback | None = None)
     rows = parsed.rows.with_columns(duplicates(parsed.rows.get_column("__hash"), parsed.source, schema))
     step(3)
     tests = checks(cmap, options.drop_duplicates, _now(options), text_holds(rows, cmap))
-    keep, dropped = run_checks(check_flags(rows, tests), tests, cmap, report,
-                               lambda row, column: rows.get_column(column)[row - 1], parsed.raw_values)
+    keep, dropped = run_checks(rows.select(flag_exprs(tests)), tests, cmap, report,
+                               lambda row, column: rows.get_column(column)[row - 1],
+                               partial(raw_values, parsed.source, schema, cmap))
     if raw.format in ("csv", "tsv") and len(report.problems) > found:  # rows named; lines may differ
         header = [c for c in schema.names() if c not in cmap.derived]
         before = raw.layout.lines_before_rows if raw.layout else 1
@@ -239,7 +240,7 @@ def _load_columnar(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: L
         _no_rows(report)
         return None
     step(2)
-    repeat = next(c for c in scan.checks if c.code == "duplicate_rows")
+    repeat = next(c for c in scan.checks if is_repeat(c))
     flags = scan.flags.with_columns(duplicates(scan.hashes, raw.frame, schema).alias(flag_name(repeat)))
     step(3)
     keep, dropped = run_checks(flags, scan.checks, cmap, report,
@@ -249,11 +250,11 @@ def _load_columnar(raw: RawTable, schema: pl.Schema, cmap: ColumnMap, options: L
         return None
     float_ids = any(p.code == "float_ids" for p in report.problems)
     extras = extras_of(raw.frame, schema, cmap)
-    if any(c.code == "duplicate_rows" for c in dropped):  # copies are known by position only: hold the rows kept
+    if any(is_repeat(c) for c in dropped):  # copies are known by position only: hold the rows kept
         return Rows(_canonical(plan.collect(engine="streaming").filter(keep), float_ids), extras, keep,
                     revenue)
     if dropped:
-        plan = plan.filter(~pl.any_horizontal([c.bad.fill_null(False) for c in dropped]))
+        plan = plan.filter(~pl.any_horizontal(flag_exprs(dropped)))
     return Rows(_canonical(plan, float_ids), extras, keep, revenue)
 
 

@@ -68,12 +68,7 @@ class Parsed:
 
     rows: pl.DataFrame
     source: pl.LazyFrame
-    schema: pl.Schema
-    cmap: ColumnMap
     extras: pl.LazyFrame | None  # events: the file's other columns, read only when asked for
-
-    def raw_values(self, row: int, roles: list[str]) -> dict[str, str | None]:
-        return raw_values(self.source, self.schema, self.cmap, row, roles)
 
 
 def raw_values(source: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, row: int,
@@ -91,7 +86,7 @@ def parse_rows(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap, tz: str,
     fast = fast_formats(frame, schema, cmap, tz)
     plan = parse_plan(frame, schema, cmap, tz, fast, date_system)
     rows = _reparse_times(plan.collect(engine="streaming"), frame, schema, cmap, fast, tz)
-    return Parsed(rows, frame, schema, cmap, extras_of(frame, schema, cmap))
+    return Parsed(rows, frame, extras_of(frame, schema, cmap))
 
 
 def extras_of(frame: pl.LazyFrame, schema: pl.Schema, cmap: ColumnMap) -> pl.LazyFrame | None:

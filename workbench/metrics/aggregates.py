@@ -97,6 +97,12 @@ class Aggregates:
         return _last_of_prefix(self.period.index_of(self._observed().until),
                                lambda i: self._observed().begun(self.period, i))
 
+    @property
+    def last_complete(self) -> int:
+        """The last period whose triangle cells are final: over, for events (activity can still come); begun,
+        for subscriptions (who is subscribed at a period's first instant is known once it has begun)."""
+        return self.last_ended if self.kind == "events" else self.last_begun
+
 
 def _last_of_prefix(guess: int, holds) -> int:
     """The last index for which ``holds`` is true, ``holds`` being true exactly up to some index near ``guess``."""

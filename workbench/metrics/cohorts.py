@@ -90,10 +90,9 @@ def triangle_from(agg: Aggregates, retention: str = "classic") -> CohortTriangle
         sizes = active[:, 0]
         # unbounded: active in period k or in any later one = whose last event is in period k or later
         counts = np.cumsum(event_grid(agg, "last")[:, ::-1], axis=1)[:, ::-1] if retention == "unbounded" else active
-        last_done = agg.last_ended
     else:
         sizes, counts = _subscription_counts(agg)
-        last_done = agg.last_begun
+    last_done = agg.last_complete
     n = size_of(agg)
     shown = np.flatnonzero(sizes > 0)  # a cohort with no customer has no row
     counts, sizes = counts[shown], sizes[shown]

@@ -99,7 +99,7 @@ def revenue_triangle_from(agg: Aggregates) -> RevenueTriangle | None:
     if not agg.has_revenue or agg.first is None or agg.kind not in ("events", "subscriptions"):
         return None
     spec = agg.period
-    last_done = agg.last_ended if agg.kind == "events" else agg.last_begun
+    last_done = agg.last_complete
     cohorts, sizes, lengths, micro = _cells(agg)
     starts = np.cumsum(lengths) - lengths  # where each cohort's row starts
     k = np.arange(micro.size) - np.repeat(starts, lengths)
